@@ -1,0 +1,3 @@
+from coachloop.cli import main
+
+raise SystemExit(main())

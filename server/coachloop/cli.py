@@ -1,0 +1,165 @@
+"""``coachloop``: score a call from the command line, or serve REST and gRPC."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import msgspec
+
+from coachloop import envs
+from coachloop.config import AsrConfig, ScoringConfig, ServerConfig
+from coachloop.errors import CoachloopError
+
+logger = logging.getLogger("coachloop")
+
+
+def _asr_args(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("speech recognition")
+    g.add_argument("--model", help="CTranslate2 Whisper directory (default: embedded tiny.en)")
+    g.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"])
+    g.add_argument("--compute-type", default=None, help="default: int8 on cpu, float16 on cuda")
+    g.add_argument("--beam-size", type=int, default=1)
+    g.add_argument("--threads", type=int, default=0, help="CPU threads (0 = all)")
+    g.add_argument("--no-vad", action="store_true", help="transcribe without VAD")
+    g.add_argument("--phrase-threshold", type=float, default=80.0,
+                   help="fuzzy phrase match threshold, 0-100 (default 80)")
+    g.add_argument("--rubrics", help="directory of extra rubric YAML files")
+
+
+def _asr_config(args: argparse.Namespace) -> AsrConfig:
+    compute = args.compute_type or ("float16" if args.device == "cuda" else "int8")
+    return AsrConfig(
+        model_path=args.model or envs.model_path(),
+        device=args.device,
+        compute_type=compute,
+        beam_size=args.beam_size,
+        cpu_threads=args.threads,
+        vad_filter=not args.no_vad,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coachloop", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    score = sub.add_parser("score", help="score one call recording or transcript")
+    score.add_argument("file", help="audio file, or a transcript .json")
+    score.add_argument("--rubric", default="customer-service", help="rubric id or YAML path")
+    score.add_argument("--agent-id")
+    score.add_argument("--call-id")
+    score.add_argument("--started-at", help="call start time, ISO 8601")
+    score.add_argument("--channels", help="stereo channel map, e.g. customer,agent")
+    score.add_argument("--json", action="store_true", help="print the JSON document")
+    _asr_args(score)
+
+    serve = sub.add_parser("serve", help="serve REST and gRPC with one shared model")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--grpc-port", type=int, default=50051, help="-1 disables gRPC")
+    serve.add_argument("--max-upload-mb", type=float, default=64.0)
+    _asr_args(serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=envs.log_level(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # faster-whisper logs two INFO lines per channel; our request line suffices.
+    logging.getLogger("faster_whisper").setLevel(logging.WARNING)
+    try:
+        if args.command == "score":
+            return _score(args)
+        return _serve(args)
+    except CoachloopError as exc:
+        print(f"coachloop: error: {exc.message}", file=sys.stderr)
+        return 2
+    except (ValueError, TypeError) as exc:
+        # Configuration errors from the config classes, before any model loads.
+        print(f"coachloop: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _score(args: argparse.Namespace) -> int:
+    from coachloop.pipeline import CallMetadata, CallRequest, Pipeline, parse_channel_map
+    from coachloop.report import render_report
+    from coachloop.rubrics import RubricRegistry
+    from coachloop.transcript import TranscriptIn
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(f"coachloop: error: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    started_at = _parse_time(args.started_at) if args.started_at else None
+    meta = CallMetadata(
+        call_id=args.call_id or path.stem,
+        agent_id=args.agent_id,
+        started_at=started_at,
+        rubric=args.rubric,
+        channels=list(parse_channel_map(args.channels)) if args.channels else None,
+    )
+    pipeline = Pipeline(
+        registry=RubricRegistry(args.rubrics or envs.rubrics_dir()),
+        asr=_asr_config(args),
+        scoring=ScoringConfig(phrase_threshold=args.phrase_threshold),
+        allow_rubric_paths=True,
+    )
+    if path.suffix.lower() == ".json":
+        from coachloop.errors import BadRequest
+
+        try:
+            transcript = msgspec.json.decode(data, type=TranscriptIn)
+        except msgspec.ValidationError as exc:
+            raise BadRequest(f"invalid transcript {path}: {exc}") from None
+        except msgspec.DecodeError as exc:
+            raise BadRequest(f"invalid transcript {path}: not JSON ({exc})") from None
+        request = CallRequest(metadata=meta, transcript=transcript)
+    else:
+        request = CallRequest(metadata=meta, audio=data)
+    doc = pipeline.score(request)
+    if args.json:
+        sys.stdout.write(msgspec.json.format(msgspec.json.encode(doc), indent=2).decode())
+        sys.stdout.write("\n")
+    else:
+        print(render_report(doc))
+    return 0
+
+
+def _parse_time(text: str) -> datetime:
+    from coachloop.errors import BadRequest
+
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise BadRequest(f"--started-at must be ISO 8601, got {text!r}") from None
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from coachloop.server import run_server
+
+    server = ServerConfig(
+        host=args.host,
+        port=args.port,
+        grpc_port=args.grpc_port,
+        max_upload_bytes=int(args.max_upload_mb * 1024 * 1024),
+        rubrics_dir=args.rubrics or envs.rubrics_dir(),
+    )
+    run_server(
+        server,
+        _asr_config(args),
+        ScoringConfig(phrase_threshold=args.phrase_threshold),
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Model engines: resident models behind small interfaces."""

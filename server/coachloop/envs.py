@@ -1,0 +1,38 @@
+"""Every environment variable Coachloop reads, declared once.
+
+Nothing else in the package touches ``os.environ`` for configuration. Values
+are read when asked for, so tests can change the environment per case.
+"""
+
+from __future__ import annotations
+
+import os
+
+_OFFLINE_FLAGS = {
+    # Models always load from local paths; these make any accidental hub
+    # lookup by huggingface_hub or transformers fail fast instead of hanging.
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+}
+
+
+def set_offline() -> None:
+    """Force the offline flags before any model library is imported."""
+    for name, value in _OFFLINE_FLAGS.items():
+        os.environ[name] = value
+
+
+def model_path() -> str | None:
+    """COACHLOOP_MODEL_PATH: a CTranslate2 Whisper directory; unset = embedded."""
+    return os.environ.get("COACHLOOP_MODEL_PATH") or None
+
+
+def rubrics_dir() -> str | None:
+    """COACHLOOP_RUBRICS: a directory of extra rubric YAML files."""
+    return os.environ.get("COACHLOOP_RUBRICS") or None
+
+
+def log_level() -> str:
+    """COACHLOOP_LOG_LEVEL: root level of the ``coachloop`` logger (INFO)."""
+    return os.environ.get("COACHLOOP_LOG_LEVEL", "INFO").upper()

@@ -1,0 +1,67 @@
+"""The one exception tree of Coachloop, and how it maps to HTTP and gRPC.
+
+::
+
+    CoachloopError                 500 / INTERNAL
+    ├── ClientError                4xx: the caller can fix the request
+    │   ├── BadRequest             400 / INVALID_ARGUMENT
+    │   │   └── BadAudio           400 / INVALID_ARGUMENT
+    │   ├── RubricNotFound         404 / NOT_FOUND
+    │   ├── InvalidRubric          422 / INVALID_ARGUMENT (message has the field path)
+    │   └── PayloadTooLarge        413 / RESOURCE_EXHAUSTED (message has the limit)
+    └── EngineError                500 / INTERNAL: a model failed on valid input
+
+Adapters never build status codes themselves: they read ``http_status`` and
+``grpc_code`` from the raised class, so both protocols stay in step.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class CoachloopError(Exception):
+    """Base of every error Coachloop raises on purpose."""
+
+    http_status: ClassVar[int] = 500
+    grpc_code: ClassVar[str] = "INTERNAL"
+    """Name of a ``grpc.StatusCode`` member; kept as text so this module needs no grpc."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ClientError(CoachloopError):
+    """The request is wrong; retrying it unchanged gives the same answer."""
+
+    http_status = 400
+    grpc_code = "INVALID_ARGUMENT"
+
+
+class BadRequest(ClientError):
+    """A malformed request body, metadata field or transcript."""
+
+
+class BadAudio(BadRequest):
+    """Audio that is empty, has no header, is corrupt or holds no samples."""
+
+
+class RubricNotFound(ClientError):
+    http_status = 404
+    grpc_code = "NOT_FOUND"
+
+
+class InvalidRubric(ClientError):
+    """A rubric file that does not match the format; the message names the field."""
+
+    http_status = 422
+
+
+class PayloadTooLarge(ClientError):
+    http_status = 413
+    grpc_code = "RESOURCE_EXHAUSTED"
+
+
+class EngineError(CoachloopError):
+    """A model failed on input that passed validation."""

@@ -1,0 +1,279 @@
+"""Score one call end to end: decode, ASR, rubric, tier, notes.
+
+Protocol adapters (CLI, REST, gRPC) build a :class:`CallRequest` and call
+:meth:`Pipeline.score`; nothing here knows about HTTP or gRPC.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import msgspec
+
+from coachloop.audio import decode_audio
+from coachloop.audio._decode import channels_identical
+from coachloop.config import AsrConfig, ScoringConfig, TierConfig
+from coachloop.document import (
+    ChannelInfo,
+    Channels,
+    Document,
+    ModelsUsed,
+    Source,
+    Timings,
+    TranscriptOut,
+    TranscriptUtterance,
+)
+from coachloop.engines.asr import build_utterances
+from coachloop.errors import BadRequest
+from coachloop.rubrics import RubricRegistry
+from coachloop.scoring import PhraseMatcher, draft_notes, score_transcript, triage
+from coachloop.transcript import Speaker, Transcript, TranscriptIn, transcript_from_input
+
+if TYPE_CHECKING:
+    from coachloop.engines.asr import ChannelResult, WhisperEngine
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_RUBRIC = "customer-service"
+_WORD_PAD_S = 0.3
+DEFAULT_CHANNELS: tuple[Speaker, Speaker] = ("agent", "customer")
+
+
+class CallMetadata(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """What a caller may say about a call besides its audio or transcript."""
+
+    call_id: str | None = None
+    agent_id: str | None = None
+    started_at: datetime | None = None
+    call_type: str | None = None
+    rubric: str = DEFAULT_RUBRIC
+    channels: list[Speaker] | None = None
+    """Speaker of each stereo channel, e.g. ``["customer", "agent"]``."""
+
+
+class TranscriptRequest(CallMetadata, kw_only=True, forbid_unknown_fields=True):
+    """A REST JSON body: metadata plus the transcript to score."""
+
+    transcript: TranscriptIn
+
+
+@dataclasses.dataclass(frozen=True)
+class CallRequest:
+    metadata: CallMetadata
+    audio: bytes | None = None
+    transcript: TranscriptIn | None = None
+
+
+def parse_channel_map(value: Sequence[str] | str) -> tuple[Speaker, Speaker]:
+    """``"customer,agent"`` or a list -> a checked two-speaker map.
+
+    Raises:
+        BadRequest: not two entries, or not one ``agent`` and one ``customer``.
+    """
+    items = [v.strip() for v in value.split(",")] if isinstance(value, str) else list(value)
+    if sorted(items) != ["agent", "customer"]:
+        raise BadRequest(
+            "channels must name each stereo channel once, as agent and customer "
+            f"(e.g. 'customer,agent'), got {value!r}"
+        )
+    return (items[0], items[1])  # type: ignore[return-value]
+
+
+class Pipeline:
+    """Holds the shared, read-only parts: engine, rubrics, configuration."""
+
+    def __init__(
+        self,
+        *,
+        registry: RubricRegistry,
+        asr: AsrConfig | None = None,
+        scoring: ScoringConfig | None = None,
+        tiers: TierConfig | None = None,
+        engine: WhisperEngine | None = None,
+        allow_rubric_paths: bool = False,
+    ) -> None:
+        self.registry = registry
+        self.asr_config = asr or AsrConfig()
+        self.scoring = scoring or ScoringConfig()
+        self.tiers = tiers or TierConfig()
+        self.matcher = PhraseMatcher(self.scoring.phrase_threshold)
+        self._engine = engine
+        self.allow_rubric_paths = allow_rubric_paths
+
+    @property
+    def engine(self) -> WhisperEngine:
+        """The Whisper engine, loaded on first use when not given at start-up."""
+        if self._engine is None:
+            from coachloop.engines.asr import WhisperEngine
+
+            self._engine = WhisperEngine(self.asr_config)
+        return self._engine
+
+    def score(self, request: CallRequest) -> Document:
+        """Score one call. Blocking (runs the model); adapters call it off-loop."""
+        started = time.perf_counter()
+        meta = request.metadata
+        # 1. Resolve the rubric first: a wrong id should not cost an ASR run.
+        rubric = self.registry.get(meta.rubric, allow_path=self.allow_rubric_paths)
+        channel_map = (
+            parse_channel_map(meta.channels) if meta.channels else DEFAULT_CHANNELS
+        )
+        call_time = _call_time(meta.started_at)
+        warnings: list[str] = []
+        # 2. Words on the call's timeline, from audio or from the caller.
+        if request.audio is not None:
+            transcript, channels, source, decode_s, vad_s, asr_s = self._from_audio(
+                request.audio, channel_map, warnings
+            )
+            asr_options = self.engine.options()
+        elif request.transcript is not None:
+            transcript = transcript_from_input(request.transcript)
+            roles = sorted({u.speaker for u in transcript.utterances})
+            channels = Channels(mode="transcript", map=list(roles), channels=[])
+            source = Source(kind="transcript")
+            decode_s = vad_s = asr_s = 0.0
+            asr_options = None
+        else:
+            raise BadRequest("a call needs audio or a transcript; neither was sent")
+        if not transcript.has_speech:
+            warnings.append("no speech found: the call is unscorable")
+        elif not transcript.has_roles:
+            warnings.append(
+                "speaker roles are unknown (mono): criteria that need roles are na"
+            )
+        # 3. Rubric, tier and notes: pure functions of the transcript.
+        scoring_started = time.perf_counter()
+        scorecard = score_transcript(rubric, transcript, self.matcher)
+        tier = triage(scorecard, call_time, self.tiers)
+        notes = draft_notes(
+            rubric, scorecard, tier, call_time, transcript.duration, self.scoring, self.tiers
+        )
+        scoring_s = time.perf_counter() - scoring_started
+        doc = Document(
+            call_id=meta.call_id or uuid.uuid4().hex,
+            agent_id=meta.agent_id,
+            started_at=call_time.isoformat(timespec="seconds"),
+            duration=round(transcript.duration, 3),
+            source=source,
+            channels=channels,
+            transcript=TranscriptOut(
+                utterances=[
+                    TranscriptUtterance(
+                        id=u.id, speaker=u.speaker, start=u.start, end=u.end, text=u.text
+                    )
+                    for u in transcript.utterances
+                ]
+            ),
+            scorecard=scorecard,
+            tier=tier,
+            notes=notes,
+            warnings=warnings,
+            models=ModelsUsed(
+                asr=asr_options, phrase_threshold=self.scoring.phrase_threshold
+            ),
+            timings=Timings(
+                decode_s=round(decode_s, 4),
+                vad_s=round(vad_s, 4),
+                asr_s=round(asr_s, 4),
+                scoring_s=round(scoring_s, 4),
+                total_s=round(time.perf_counter() - started, 4),
+            ),
+        )
+        return doc
+
+    def _from_audio(
+        self,
+        data: bytes,
+        channel_map: tuple[Speaker, Speaker],
+        warnings: list[str],
+    ) -> tuple[Transcript, Channels, Source, float, float, float]:
+        started = time.perf_counter()
+        audio = decode_audio(data)
+        decode_s = time.perf_counter() - started
+        source = Source(
+            kind="audio",
+            container=audio.container,
+            codec=audio.codec,
+            sample_rate=audio.source_rate,
+            bytes=len(data),
+        )
+        signals = audio.channels
+        if len(signals) == 2 and channels_identical(
+            signals[0], signals[1], self.asr_config.identical_channel_ratio
+        ):
+            warnings.append(
+                "both channels carry the same audio (a mono call copied to stereo): "
+                "transcribed once as mono, speaker roles unknown"
+            )
+            signals = [signals[0]]
+        speakers: list[Speaker] = list(channel_map) if len(signals) == 2 else ["unknown"]
+        results: list[ChannelResult] = [
+            self.engine.transcribe_channel(signal) for signal in signals
+        ]
+        utterances = build_utterances(
+            [(spk, r.words) for spk, r in zip(speakers, results, strict=True)],
+            self.asr_config.utterance_gap_s,
+        )
+        transcript = Transcript(utterances=utterances, duration=audio.duration)
+        infos = [
+            _channel_info(i, spk, r) for i, (spk, r) in enumerate(zip(speakers, results, strict=True))
+        ]
+        for info in infos:
+            if info.coverage is not None and info.coverage < 0.5 and info.voiced_s >= 2:
+                warnings.append(
+                    f"channel {info.index} ({info.speaker}): only {info.coverage:.0%} "
+                    f"of {info.voiced_s:.1f} s of voiced audio got words"
+                )
+        channels = Channels(
+            mode="stereo" if len(signals) == 2 else "mono", map=speakers, channels=infos
+        )
+        vad_s = sum(r.vad_s for r in results)
+        asr_s = sum(r.asr_s for r in results)
+        return transcript, channels, source, decode_s, vad_s, asr_s
+
+
+def _channel_info(index: int, speaker: Speaker, result: ChannelResult) -> ChannelInfo:
+    voiced = sum(end - start for start, end in result.voiced)
+    worded = 0.0
+    for v_start, v_end in result.voiced:
+        # Pad each word a little: the gaps between words of one sentence are
+        # heard speech too, and should not read as missed audio.
+        covered = [
+            (max(v_start, w.start - _WORD_PAD_S), min(v_end, w.end + _WORD_PAD_S))
+            for w in result.words
+            if w.end > v_start and w.start < v_end
+        ]
+        worded += _union_length(covered)
+    return ChannelInfo(
+        index=index,
+        speaker=speaker,
+        voiced_s=round(voiced, 2),
+        worded_s=round(worded, 2),
+        coverage=round(worded / voiced, 3) if voiced > 0 else None,
+        words=len(result.words),
+    )
+
+
+def _union_length(spans: list[tuple[float, float]]) -> float:
+    total, reach = 0.0, float("-inf")
+    for start, end in sorted(spans):
+        if end <= reach:
+            continue
+        total += end - max(start, reach)
+        reach = end
+    return total
+
+
+def _call_time(started_at: datetime | None) -> datetime:
+    if started_at is None:
+        return datetime.now(UTC).replace(microsecond=0)
+    if started_at.tzinfo is None:
+        # A naive time from a caller is taken as UTC rather than server-local.
+        return started_at.replace(tzinfo=UTC)
+    return started_at.astimezone(UTC)

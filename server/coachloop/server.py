@@ -1,0 +1,75 @@
+"""Run REST and gRPC in one process and one event loop, over one loaded model."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from coachloop.config import AsrConfig, ScoringConfig, ServerConfig
+from coachloop.engines.asr import WhisperEngine
+from coachloop.http import create_app
+from coachloop.pipeline import Pipeline
+from coachloop.rpc import create_grpc_server
+from coachloop.rubrics import RubricRegistry
+from coachloop.service import ScoringService
+
+logger = logging.getLogger(__name__)
+
+
+def build_service(
+    server: ServerConfig, asr: AsrConfig, scoring: ScoringConfig
+) -> ScoringService:
+    """Everything that can fail at start-up fails here, before a port opens."""
+    registry = RubricRegistry(server.rubrics_dir)
+    for problem in registry.check_all():
+        # A bad file fails only the requests that name it (422), so the
+        # server still starts; say so loudly now rather than on first use.
+        logger.warning("%s", problem)
+    engine = WhisperEngine(asr)
+    pipeline = Pipeline(registry=registry, asr=asr, scoring=scoring, engine=engine)
+    return ScoringService(pipeline, server)
+
+
+def run_server(server: ServerConfig, asr: AsrConfig, scoring: ScoringConfig) -> None:
+    asyncio.run(_serve(build_service(server, asr, scoring)))
+
+
+async def _serve(service: ScoringService) -> None:
+    import uvicorn
+
+    config = service.server
+    app = create_app(service)
+    http = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host=config.host,
+            port=config.port,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+        )
+    )
+    # uvicorn's own handlers would stop only the HTTP side; stop both instead.
+    http.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    grpc_server = None
+    if config.grpc_port >= 0:
+        grpc_server = create_grpc_server(service)
+        grpc_port = grpc_server.add_insecure_port(f"{config.host}:{config.grpc_port}")
+        await grpc_server.start()
+        logger.info("grpc listening on %s:%d", config.host, grpc_port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    http_task = asyncio.create_task(http.serve())
+    logger.info("rest listening on http://%s:%d", config.host, config.port)
+    await asyncio.wait(
+        [http_task, asyncio.create_task(stop.wait())],
+        return_when=asyncio.FIRST_COMPLETED,
+    )
+    http.should_exit = True
+    if grpc_server is not None:
+        await grpc_server.stop(grace=5)
+    await http_task
+    service.close()
