@@ -385,14 +385,18 @@ def check_dead_air(check: DeadAirCheck, ctx: Context, points: float) -> Outcome:
     resumes = ctx.matcher.find(check.resume_phrases, announcers)
     dead: list[Evidence] = []
     held: list[Evidence] = []
+    used: set[int] = set()
     for (_, gap_start), (gap_end, _) in zip(speech, speech[1:], strict=False):
         length = gap_end - gap_start
         if length < check.min_s:
             continue
+        # One announcement covers one hold: the next long silence after it.
         announced = [
             h
             for h in holds
-            if h.start <= gap_start and h.end >= gap_start - check.hold_lookback_s
+            if h.start <= gap_start
+            and h.end >= gap_start - check.hold_lookback_s
+            and id(h) not in used
         ]
         resumed = [
             h
@@ -402,6 +406,7 @@ def check_dead_air(check: DeadAirCheck, ctx: Context, points: float) -> Outcome:
         gap = span(gap_start, gap_end)
         if announced or resumed:
             h, when = (announced[-1], "announced") if announced else (resumed[0], "closed")
+            used.add(id(h))
             held.append(
                 Evidence(
                     start=gap_start,
