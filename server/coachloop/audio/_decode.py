@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import logging
+import math
 
 import numpy as np
 import numpy.typing as npt
@@ -35,7 +36,16 @@ class DecodedAudio:
 
     @property
     def duration(self) -> float:
-        return len(self.channels[0]) / SAMPLE_RATE if self.channels else 0.0
+        return duration_of(self.channels[0]) if self.channels else 0.0
+
+
+def duration_of(samples: npt.NDArray[np.float32]) -> float:
+    """Length in seconds, floored to the millisecond.
+
+    Flooring (not rounding) keeps every time clamped to it, once rounded to
+    the millisecond itself, inside ``[0, duration]``.
+    """
+    return math.floor(len(samples) * 1000 / SAMPLE_RATE) / 1000
 
 
 def decode_audio(data: bytes) -> DecodedAudio:

@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from coachloop import envs
 from coachloop.audio import SAMPLE_RATE
+from coachloop.audio._decode import duration_of
 from coachloop.document import AsrOptions
 from coachloop.errors import EngineError
 from coachloop.transcript import Word
@@ -90,7 +91,7 @@ class WhisperEngine:
         from faster_whisper.vad import VadOptions, get_speech_timestamps
 
         c = self.config
-        duration = len(audio) / SAMPLE_RATE
+        duration = duration_of(audio)
         vad_options = VadOptions(
             threshold=c.vad_threshold, min_silence_duration_ms=c.vad_min_silence_ms
         )
@@ -133,4 +134,6 @@ def _clamp(word: Any, duration: float) -> Word:
     # start after they end; keep the invariant 0 <= start <= end <= duration.
     start = min(max(float(word.start), 0.0), duration)
     end = min(max(float(word.end), start), duration)
-    return Word(round(start, 3), round(end, 3), word.word.strip(), float(word.probability))
+    start, end = round(start, 3), round(end, 3)
+    return Word(min(start, duration), min(end, duration), word.word.strip(),
+                float(word.probability))
