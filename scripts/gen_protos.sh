@@ -5,7 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-"$root/clients"}
-python -m grpc_tools.protoc -I "$root/protos" \
+"${PYTHON:-python}" -m grpc_tools.protoc -I "$root/protos" \
   --python_out="$out" --pyi_out="$out" --grpc_python_out="$out" \
   "$root/protos/coachloop/v1/scoring.proto"
 # protoc writes coachloop/v1/...; the client package is coachloop_client.
