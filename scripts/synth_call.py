@@ -32,7 +32,17 @@ def _say(text: str, voice: str, wpm: int, rate: int) -> np.ndarray:
             check=True,
         )
         subprocess.run(
-            ["sox", str(spoken), "-r", str(rate), "-c", "1", "-b", "16", str(resampled)],
+            [
+                "sox",
+                str(spoken),
+                "-r",
+                str(rate),
+                "-c",
+                "1",
+                "-b",
+                "16",
+                str(resampled),
+            ],
             check=True,
         )
         with wave.open(str(resampled)) as w:
@@ -60,13 +70,17 @@ def render(script: dict, out: Path) -> dict:
     total = int((cursor + 1.0) * rate)
     stereo = np.random.default_rng(11).normal(0, 0.0002, (total, 2)).astype(np.float32)
     truth = []
-    for turn, start, end, audio in placed:
+    for turn, start, _end, audio in placed:
         channel = 0 if turn["speaker"] == "agent" else 1
-        first = int(round(start * rate))
+        first = round(start * rate)
         stereo[first : first + len(audio), channel] += 0.8 * audio
         truth.append(
-            {"speaker": turn["speaker"], "start": round(first / rate, 3),
-             "end": round((first + len(audio)) / rate, 3), "text": turn["text"]}
+            {
+                "speaker": turn["speaker"],
+                "start": round(first / rate, 3),
+                "end": round((first + len(audio)) / rate, 3),
+                "text": turn["text"],
+            }
         )
     pcm = (np.clip(stereo, -1, 1) * 32767).astype("<i2")
     with tempfile.TemporaryDirectory() as tmp:

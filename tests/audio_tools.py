@@ -6,7 +6,6 @@ import io
 
 import av
 import numpy as np
-
 from coachloop.audio import decode_audio
 
 
@@ -21,7 +20,9 @@ def load_planar(data: bytes) -> tuple[np.ndarray, int]:
     return np.concatenate(frames, axis=1), rate
 
 
-def encode(planar: np.ndarray, rate: int, container: str, codec: str, fmt: str) -> bytes:
+def encode(
+    planar: np.ndarray, rate: int, container: str, codec: str, fmt: str
+) -> bytes:
     """Encode channels x samples float32 into ``container`` with ``codec``."""
     layout = "mono" if planar.shape[0] == 1 else "stereo"
     out = io.BytesIO()
@@ -71,6 +72,8 @@ def as_format(data: bytes, name: str, rate: int | None = None) -> bytes:
         source_rate = 16000
         if target != 16000:
             idx = np.arange(int(planar.shape[1] * target / 16000)) * 16000 / target
-            planar = np.stack([np.interp(idx, np.arange(planar.shape[1]), ch) for ch in planar]).astype(np.float32)
+            planar = np.stack(
+                [np.interp(idx, np.arange(planar.shape[1]), ch) for ch in planar]
+            ).astype(np.float32)
     container, codec, fmt = FORMATS[name]
     return encode(planar, target, container, codec, fmt)

@@ -8,7 +8,7 @@ from google.protobuf import json_format
 from coachloop_client.v1 import scoring_pb2, scoring_pb2_grpc
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
-"""Match the server's default limit; gRPC's own default (4 MiB) is too small for calls."""
+"""The server's default limit; gRPC's own 4 MiB default is too small for calls."""
 
 
 def document_from_proto(message: scoring_pb2.ScoreCallResponse) -> dict[str, Any]:

@@ -34,7 +34,7 @@ class RestClient:
     def score_audio(
         self, audio: bytes, *, filename: str = "call.wav", **metadata: Any
     ) -> dict[str, Any]:
-        """Score a recording; ``metadata`` takes call_id, agent_id, rubric, channels..."""
+        """Score a recording; ``metadata``: call_id, agent_id, rubric, channels..."""
         files = {"audio": (filename, audio, "application/octet-stream")}
         data = {"metadata": json.dumps(metadata)} if metadata else {}
         return self._check(self._http.post("/v1/calls:score", files=files, data=data))

@@ -19,14 +19,22 @@ logger = logging.getLogger("coachloop")
 
 def _asr_args(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("speech recognition")
-    g.add_argument("--model", help="CTranslate2 Whisper directory (default: embedded tiny.en)")
+    g.add_argument(
+        "--model", help="CTranslate2 Whisper directory (default: embedded tiny.en)"
+    )
     g.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"])
-    g.add_argument("--compute-type", default=None, help="default: int8 on cpu, float16 on cuda")
+    g.add_argument(
+        "--compute-type", default=None, help="default: int8 on cpu, float16 on cuda"
+    )
     g.add_argument("--beam-size", type=int, default=1)
     g.add_argument("--threads", type=int, default=0, help="CPU threads (0 = all)")
     g.add_argument("--no-vad", action="store_true", help="transcribe without VAD")
-    g.add_argument("--phrase-threshold", type=float, default=80.0,
-                   help="fuzzy phrase match threshold, 0-100 (default 80)")
+    g.add_argument(
+        "--phrase-threshold",
+        type=float,
+        default=80.0,
+        help="fuzzy phrase match threshold, 0-100 (default 80)",
+    )
     g.add_argument("--rubrics", help="directory of extra rubric YAML files")
 
 
@@ -48,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     score = sub.add_parser("score", help="score one call recording or transcript")
     score.add_argument("file", help="audio file, or a transcript .json")
-    score.add_argument("--rubric", default="customer-service", help="rubric id or YAML path")
+    score.add_argument(
+        "--rubric", default="customer-service", help="rubric id or YAML path"
+    )
     score.add_argument("--agent-id")
     score.add_argument("--call-id")
     score.add_argument("--started-at", help="call start time, ISO 8601")
@@ -88,7 +98,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
-    from coachloop.pipeline import CallMetadata, CallRequest, Pipeline, parse_channel_map
+    from coachloop.pipeline import (
+        CallMetadata,
+        CallRequest,
+        Pipeline,
+        parse_channel_map,
+    )
     from coachloop.report import render_report
     from coachloop.rubrics import RubricRegistry
     from coachloop.transcript import TranscriptIn
@@ -127,7 +142,9 @@ def _score(args: argparse.Namespace) -> int:
         request = CallRequest(metadata=meta, audio=data)
     doc = pipeline.score(request)
     if args.json:
-        sys.stdout.write(msgspec.json.format(msgspec.json.encode(doc), indent=2).decode())
+        sys.stdout.write(
+            msgspec.json.format(msgspec.json.encode(doc), indent=2).decode()
+        )
         sys.stdout.write("\n")
     else:
         print(render_report(doc))

@@ -25,7 +25,7 @@ class CoachloopError(Exception):
 
     http_status: ClassVar[int] = 500
     grpc_code: ClassVar[str] = "INTERNAL"
-    """Name of a ``grpc.StatusCode`` member; kept as text so this module needs no grpc."""
+    """Name of a ``grpc.StatusCode`` member, as text so this module needs no grpc."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

@@ -33,7 +33,12 @@ from coachloop.engines.asr import build_utterances
 from coachloop.errors import BadRequest
 from coachloop.rubrics import RubricRegistry
 from coachloop.scoring import PhraseMatcher, draft_notes, score_transcript, triage
-from coachloop.transcript import Speaker, Transcript, TranscriptIn, transcript_from_input
+from coachloop.transcript import (
+    Speaker,
+    Transcript,
+    TranscriptIn,
+    transcript_from_input,
+)
 
 if TYPE_CHECKING:
     from coachloop.engines.asr import ChannelResult, WhisperEngine
@@ -76,7 +81,9 @@ def parse_channel_map(value: Sequence[str] | str) -> tuple[Speaker, Speaker]:
     Raises:
         BadRequest: not two entries, or not one ``agent`` and one ``customer``.
     """
-    items = [v.strip() for v in value.split(",")] if isinstance(value, str) else list(value)
+    items = (
+        [v.strip() for v in value.split(",")] if isinstance(value, str) else list(value)
+    )
     if sorted(items) != ["agent", "customer"]:
         raise BadRequest(
             "channels must name each stereo channel once, as agent and customer "
@@ -152,7 +159,13 @@ class Pipeline:
         scorecard = score_transcript(rubric, transcript, self.matcher)
         tier = triage(scorecard, call_time, self.tiers)
         notes = draft_notes(
-            rubric, scorecard, tier, call_time, transcript.duration, self.scoring, self.tiers
+            rubric,
+            scorecard,
+            tier,
+            call_time,
+            transcript.duration,
+            self.scoring,
+            self.tiers,
         )
         scoring_s = time.perf_counter() - scoring_started
         doc = Document(
@@ -165,7 +178,11 @@ class Pipeline:
             transcript=TranscriptOut(
                 utterances=[
                     TranscriptUtterance(
-                        id=u.id, speaker=u.speaker, start=u.start, end=u.end, text=u.text
+                        id=u.id,
+                        speaker=u.speaker,
+                        start=u.start,
+                        end=u.end,
+                        text=u.text,
                     )
                     for u in transcript.utterances
                 ]
@@ -212,7 +229,9 @@ class Pipeline:
                 "transcribed once as mono, speaker roles unknown"
             )
             signals = [signals[0]]
-        speakers: list[Speaker] = list(channel_map) if len(signals) == 2 else ["unknown"]
+        speakers: list[Speaker] = (
+            list(channel_map) if len(signals) == 2 else ["unknown"]
+        )
         results: list[ChannelResult] = [
             self.engine.transcribe_channel(signal) for signal in signals
         ]
@@ -222,7 +241,8 @@ class Pipeline:
         )
         transcript = Transcript(utterances=utterances, duration=audio.duration)
         infos = [
-            _channel_info(i, spk, r) for i, (spk, r) in enumerate(zip(speakers, results, strict=True))
+            _channel_info(i, spk, r)
+            for i, (spk, r) in enumerate(zip(speakers, results, strict=True))
         ]
         for info in infos:
             if info.coverage is not None and info.coverage < 0.5 and info.voiced_s >= 2:

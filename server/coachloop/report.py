@@ -10,10 +10,11 @@ _MARK = {"met": "met", "missed": "MISSED", "partial": "partial", "na": "n/a"}
 
 def render_report(doc: Document) -> str:
     card = doc.scorecard
-    lines = [
+    header = (
         f"Call {doc.call_id}  ({mmss(doc.duration)}, {doc.channels.mode}, "
-        f"rubric {card.rubric_id} v{card.rubric_version})",
-    ]
+        f"rubric {card.rubric_id} v{card.rubric_version})"
+    )
+    lines = [header]
     for info in doc.channels.channels:
         coverage = f"{info.coverage:.0%}" if info.coverage is not None else "-"
         lines.append(

@@ -9,11 +9,10 @@ import wave
 import numpy as np
 import pytest
 from audio_tools import FORMATS, as_format, load_planar
-from conftest import FIXTURES, SHARED_REAL, truth
-
 from coachloop.audio import decode_audio
 from coachloop.errors import BadAudio, BadRequest
 from coachloop.pipeline import CallMetadata, CallRequest
+from conftest import FIXTURES, SHARED_REAL, truth
 
 pytestmark = pytest.mark.asr
 
@@ -68,7 +67,11 @@ def test_interruptions_and_dead_air_within_one_second_of_truth(billing):
     # Two agent turns were rendered over the customer: at turns 2 and 4.
     expected = [turns[2]["start"], turns[4]["start"]]
     assert [e.start for e in listening.evidence] == pytest.approx(expected, abs=1.0)
-    assert (listening.status, listening.earned, listening.possible) == ("partial", 8, 20)
+    assert (listening.status, listening.earned, listening.possible) == (
+        "partial",
+        8,
+        20,
+    )
     dead = by_id["dead-air"]
     [gap] = [e for e in dead.evidence if e.reason.startswith("dead air")]
     assert gap.start == pytest.approx(turns[5]["end"], abs=1.0)
@@ -134,7 +137,9 @@ def test_decodes_every_supported_format(name):
     data = as_format(audio("billing_interrupt"), name, rate)
     decoded = decode_audio(data)
     assert len(decoded.channels) == 2
-    assert decoded.duration == pytest.approx(truth("billing_interrupt")["duration"], abs=0.08)
+    assert decoded.duration == pytest.approx(
+        truth("billing_interrupt")["duration"], abs=0.08
+    )
 
 
 def test_mulaw_call_scores_like_the_original(pipeline, billing):
@@ -169,8 +174,10 @@ def test_real_auto_repairs_call(pipeline):
     doc = score(pipeline, data)
     assert doc.source.codec == "pcm_mulaw" and doc.channels.mode == "stereo"
     assert doc.duration == pytest.approx(245.4, abs=0.2)
-    text = {s: " ".join(u.text for u in doc.transcript.utterances if u.speaker == s).lower()
-            for s in ("agent", "customer")}
+    text = {
+        s: " ".join(u.text for u in doc.transcript.utterances if u.speaker == s).lower()
+        for s in ("agent", "customer")
+    }
     assert "thank you for calling" in text["agent"]
     assert "appointment" in text["agent"] + text["customer"]
     assert len(text["agent"].split()) > 200 and len(text["customer"].split()) > 150

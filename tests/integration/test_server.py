@@ -37,9 +37,18 @@ categories:
 
 TRANSCRIPT = {
     "utterances": [
-        {"speaker": "agent", "start": 0.5, "end": 4.0,
-         "text": "Thank you for calling Acme, this is Sam."},
-        {"speaker": "customer", "start": 4.5, "end": 8.0, "text": "Hi, my bill is wrong."},
+        {
+            "speaker": "agent",
+            "start": 0.5,
+            "end": 4.0,
+            "text": "Thank you for calling Acme, this is Sam.",
+        },
+        {
+            "speaker": "customer",
+            "start": 4.5,
+            "end": 8.0,
+            "text": "Hi, my bill is wrong.",
+        },
         {"speaker": "agent", "start": 6.0, "end": 9.0, "text": "What is your number?"},
     ],
     "duration": 20.0,
@@ -60,10 +69,23 @@ def server(tmp_path_factory):
     log_path = rubrics.parent / "server.log"
     log = log_path.open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "coachloop", "serve", "--port", str(port),
-         "--grpc-port", str(grpc_port), "--rubrics", str(rubrics),
-         "--max-upload-mb", "4"],
-        stdout=log, stderr=subprocess.STDOUT, env={**os.environ},
+        [
+            sys.executable,
+            "-m",
+            "coachloop",
+            "serve",
+            "--port",
+            str(port),
+            "--grpc-port",
+            str(grpc_port),
+            "--rubrics",
+            str(rubrics),
+            "--max-upload-mb",
+            "4",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ},
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -123,20 +145,39 @@ def test_openapi_is_served(server):
 
 def test_rest_and_grpc_give_the_same_document_for_audio(rest, rpc):
     data = (FIXTURES / "billing_interrupt.flac").read_bytes()
-    meta = {"call_id": "same-1", "agent_id": "a-7", "started_at": "2026-12-01T09:00:00Z"}
+    meta = {
+        "call_id": "same-1",
+        "agent_id": "a-7",
+        "started_at": "2026-12-01T09:00:00Z",
+    }
     over_rest = rest.score_audio(data, filename="call.flac", **meta)
     over_grpc = rpc.score_audio(data, **meta)
     assert over_rest["scorecard"]["score"] == 0.0
-    assert over_rest["tier"]["due_by"] == over_grpc["tier"]["due_by"] == "2026-12-01T13:00:00+00:00"
+    assert (
+        over_rest["tier"]["due_by"]
+        == over_grpc["tier"]["due_by"]
+        == "2026-12-01T13:00:00+00:00"
+    )
     assert _comparable(over_rest) == _comparable(over_grpc)
 
 
 def test_rest_and_grpc_give_the_same_document_for_a_transcript(rest, rpc):
-    over_rest = rest.score_transcript(TRANSCRIPT, call_id="t-1", rubric="customer-service")
-    over_grpc = rpc.score_transcript(TRANSCRIPT, call_id="t-1", rubric="customer-service")
-    assert over_rest["source"] == {"kind": "transcript", "container": None, "codec": None,
-                                   "sample_rate": None, "bytes": None}
-    listening = {c["id"]: c for c in over_rest["scorecard"]["criteria"]}["active-listening"]
+    over_rest = rest.score_transcript(
+        TRANSCRIPT, call_id="t-1", rubric="customer-service"
+    )
+    over_grpc = rpc.score_transcript(
+        TRANSCRIPT, call_id="t-1", rubric="customer-service"
+    )
+    assert over_rest["source"] == {
+        "kind": "transcript",
+        "container": None,
+        "codec": None,
+        "sample_rate": None,
+        "bytes": None,
+    }
+    listening = {c["id"]: c for c in over_rest["scorecard"]["criteria"]}[
+        "active-listening"
+    ]
     assert listening["evidence"][0]["start"] == 6.0
     assert _comparable(over_rest) == _comparable(over_grpc)
 
@@ -152,7 +193,11 @@ def test_swapped_channel_map_over_rest(rest):
     [
         (b"", 400, "the audio is empty (0 bytes)"),
         (b"\x00\x01" * 5000, 400, "could not read the audio"),
-        (b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x07" * 400, 400, "could not read the audio"),
+        (
+            b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x07" * 400,
+            400,
+            "could not read the audio",
+        ),
     ],
 )
 def test_bad_audio_over_rest_and_grpc(rest, rpc, body, status, detail):
@@ -200,11 +245,27 @@ def test_too_large_names_the_limit(rest, rpc):
 @pytest.mark.parametrize(
     ("body", "detail"),
     [
-        ({"transcript": {"utterances": [{"speaker": "boss", "start": 0, "end": 1, "text": "x"}]}},
-         "Invalid enum value 'boss' - at `$.transcript.utterances[0].speaker`"),
+        (
+            {
+                "transcript": {
+                    "utterances": [
+                        {"speaker": "boss", "start": 0, "end": 1, "text": "x"}
+                    ]
+                }
+            },
+            "Invalid enum value 'boss' - at `$.transcript.utterances[0].speaker`",
+        ),
         ({"transcript": {"utterances": []}, "colour": "red"}, "unknown field `colour`"),
-        ({"transcript": {"utterances": [{"speaker": "agent", "start": 3, "end": 1, "text": "x"}]}},
-         "is before its start"),
+        (
+            {
+                "transcript": {
+                    "utterances": [
+                        {"speaker": "agent", "start": 3, "end": 1, "text": "x"}
+                    ]
+                }
+            },
+            "is before its start",
+        ),
         ({"rubric": "customer-service"}, "missing required field `transcript`"),
     ],
 )

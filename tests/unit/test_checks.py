@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from coachloop.rubrics import (
     DeadAirCheck,
     EmpathyCheck,
@@ -110,18 +109,30 @@ def test_all_of_needs_every_group():
         all_of=[["thank you for calling"], ["this is", "my name is"]],
         within=Within(first_s=30),
     )
-    assert judge(check, call(("agent", 0.5, 3.0, "Thank you for calling Acme."))).status == "missed"
-    ok = judge(check, call(("agent", 0.5, 3.0, "Thank you for calling Acme, this is Jo.")))
+    assert (
+        judge(check, call(("agent", 0.5, 3.0, "Thank you for calling Acme."))).status
+        == "missed"
+    )
+    ok = judge(
+        check, call(("agent", 0.5, 3.0, "Thank you for calling Acme, this is Jo."))
+    )
     assert ok.status == "met"
 
 
 def test_last_s_window():
-    check = PhraseCheck(speaker="agent", any_of=["have a great day"], within=Within(last_s=30))
+    check = PhraseCheck(
+        speaker="agent", any_of=["have a great day"], within=Within(last_s=30)
+    )
     early = call(("agent", 10.0, 12.0, "Have a great day"), duration=100.0)
     out = judge(check, early)
     assert out.status == "missed"
     assert out.evidence[0].reason.startswith("searched agent speech 1:10-1:40")
-    assert judge(check, call(("agent", 90.0, 92.0, "have a great day"), duration=100.0)).status == "met"
+    assert (
+        judge(
+            check, call(("agent", 90.0, 92.0, "have a great day"), duration=100.0)
+        ).status
+        == "met"
+    )
 
 
 def test_role_checks_are_na_on_mono():
@@ -197,7 +208,9 @@ def test_empathy_partial_credit_and_search_window():
 
 
 def test_empathy_na_without_frustration():
-    out = judge(EMPATHY, call(("customer", 1.0, 2.0, "Hi."), ("agent", 3.0, 4.0, "Hello.")))
+    out = judge(
+        EMPATHY, call(("customer", 1.0, 2.0, "Hi."), ("agent", 3.0, 4.0, "Hello."))
+    )
     assert out.status == "na"
 
 
@@ -215,7 +228,9 @@ def test_interruptions_partial_credit_eight_of_twenty():
     assert out.status == "partial"
     assert out.fraction * 20 == pytest.approx(8.0)
     assert [(e.start, e.end) for e in out.evidence] == [(15.0, 16.5), (58.0, 60.0)]
-    assert "customer was speaking (0:10-0:20), 1.5 s of overtalk" in out.evidence[0].reason
+    assert (
+        "customer was speaking (0:10-0:20), 1.5 s of overtalk" in out.evidence[0].reason
+    )
 
 
 def test_interruptions_met_and_missed_without_deduction():

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import filecmp
-import os
-import sys
 import importlib
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,8 +15,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.parametrize(
     "module",
-    ["coachloop", "coachloop.rubrics", "coachloop.scoring", "coachloop.config",
-     "coachloop.audio", "coachloop_client"],
+    [
+        "coachloop",
+        "coachloop.rubrics",
+        "coachloop.scoring",
+        "coachloop.config",
+        "coachloop.audio",
+        "coachloop_client",
+    ],
 )
 def test_public_names_are_exported_and_sorted(module):
     mod = importlib.import_module(module)
@@ -34,5 +40,6 @@ def test_generated_grpc_stubs_match_the_proto(tmp_path):
     )
     committed = ROOT / "clients" / "coachloop_client" / "v1"
     for name in ("scoring_pb2.py", "scoring_pb2.pyi", "scoring_pb2_grpc.py"):
-        assert filecmp.cmp(tmp_path / "coachloop_client" / "v1" / name,
-                           committed / name, shallow=False), f"{name} is stale: run scripts/gen_protos.sh"
+        assert filecmp.cmp(
+            tmp_path / "coachloop_client" / "v1" / name, committed / name, shallow=False
+        ), f"{name} is stale: run scripts/gen_protos.sh"

@@ -3,7 +3,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from coachloop.errors import InvalidRubric, RubricNotFound
 from coachloop.rubrics import InterruptionsCheck, RubricRegistry, parse_rubric
 
@@ -30,7 +29,9 @@ def test_shipped_rubrics_load_and_validate():
     assert registry.available() == ["collections", "customer-service"]
     assert registry.check_all() == []
     collections = registry.get("collections")
-    disclosure = {c.id: c for _, c in collections.criteria()}["debt-collection-disclosure"]
+    disclosure = {c.id: c for _, c in collections.criteria()}[
+        "debt-collection-disclosure"
+    ]
     assert disclosure.auto_fail is True
     assert disclosure.check.within.first_s == 45
 
@@ -46,11 +47,31 @@ def test_good_rubric_parses_to_typed_structs():
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("points: 20", "points: lots", "Expected `float`, got `str` - at `$.categories[0].criteria[0].points`"),
-        ("points: 20", "points: -5", "Expected `float` > 0.0 - at `$.categories[0].criteria[0].points`"),
-        ("kind: interruptions", "kind: vibes", "Invalid value 'vibes' - at `$.categories[0].criteria[0].check.kind`"),
-        ("min_overlap_s: 0.5", "min_overlap: 0.5", "Object contains unknown field `min_overlap` - at `$.categories[0].criteria[0].check`"),
-        ("threshold: 70", "threshold: 170", "Expected `float` <= 100.0 - at `$.threshold`"),
+        (
+            "points: 20",
+            "points: lots",
+            "Expected `float`, got `str` - at `$.categories[0].criteria[0].points`",
+        ),
+        (
+            "points: 20",
+            "points: -5",
+            "Expected `float` > 0.0 - at `$.categories[0].criteria[0].points`",
+        ),
+        (
+            "kind: interruptions",
+            "kind: vibes",
+            "Invalid value 'vibes' - at `$.categories[0].criteria[0].check.kind`",
+        ),
+        (
+            "min_overlap_s: 0.5",
+            "min_overlap: 0.5",
+            "Object contains unknown field `min_overlap` - at `$.categories[0].criteria[0].check`",
+        ),
+        (
+            "threshold: 70",
+            "threshold: 170",
+            "Expected `float` <= 100.0 - at `$.threshold`",
+        ),
     ],
 )
 def test_bad_rubric_names_path_expected_and_found(old, new, message):
@@ -65,18 +86,25 @@ def test_semantic_checks_have_paths():
         "check: {kind: interruptions, min_overlap_s: 0.5, deduct_per: 6}",
         "check: {kind: phrase, any_of: [hi], within: {first_s: 5, last_s: 5}}",
     )
-    with pytest.raises(InvalidRubric, match=r"exactly one of `first_s` or `last_s` - at `\$.categories\[0\].criteria\[0\].check.within`"):
+    with pytest.raises(
+        InvalidRubric,
+        match=r"exactly one of `first_s` or `last_s` - at `\$.categories\[0\].criteria\[0\].check.within`",
+    ):
         parse_rubric(bad, "x")
 
 
 def test_registry_directory_overrides_and_reports(tmp_path: Path):
     (tmp_path / "tiny.yaml").write_text(GOOD)
-    (tmp_path / "broken.yaml").write_text(GOOD.replace("id: tiny", "id: broken").replace("points: 20", "points: x"))
+    (tmp_path / "broken.yaml").write_text(
+        GOOD.replace("id: tiny", "id: broken").replace("points: 20", "points: x")
+    )
     registry = RubricRegistry(tmp_path)
     assert registry.get("tiny").name == "Tiny"
     with pytest.raises(InvalidRubric, match="points"):
         registry.get("broken")
-    with pytest.raises(RubricNotFound, match="unknown rubric 'nope'; available: broken, collections"):
+    with pytest.raises(
+        RubricNotFound, match="unknown rubric 'nope'; available: broken, collections"
+    ):
         registry.get("nope")
     with pytest.raises(RubricNotFound):
         registry.get("../etc/passwd")

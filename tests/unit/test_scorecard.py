@@ -2,26 +2,32 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import msgspec
+import pytest
 from coachloop.config import ScoringConfig, TierConfig
+from coachloop.errors import BadRequest
 from coachloop.rubrics import RubricRegistry
 from coachloop.scoring import PhraseMatcher, draft_notes, score_transcript, triage
 from coachloop.transcript import Transcript, TranscriptIn, transcript_from_input
-
-import msgspec
-import pytest
-
-from coachloop.errors import BadRequest
 
 CALL_TIME = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
 def transcript(*turns, duration=100.0) -> Transcript:
-    raw = {"utterances": [dict(speaker=s, start=a, end=b, text=t) for s, a, b, t in turns], "duration": duration}
+    raw = {
+        "utterances": [dict(speaker=s, start=a, end=b, text=t) for s, a, b, t in turns],
+        "duration": duration,
+    }
     return transcript_from_input(msgspec.convert(raw, TranscriptIn))
 
 
 GOOD_CALL = (
-    ("agent", 0.5, 6.0, "Thank you for calling Acme, this is Sam. This call may be recorded."),
+    (
+        "agent",
+        0.5,
+        6.0,
+        "Thank you for calling Acme, this is Sam. This call may be recorded.",
+    ),
     ("customer", 6.5, 10.0, "Hi, I have a question about my bill."),
     ("agent", 10.5, 14.0, "Sure, can I have your date of birth?"),
     ("customer", 14.5, 16.0, "March third."),
@@ -37,7 +43,9 @@ def score(t):
     rubric = RubricRegistry().get("customer-service")
     card = score_transcript(rubric, t, PhraseMatcher(80))
     tier = triage(card, CALL_TIME, TierConfig())
-    notes = draft_notes(rubric, card, tier, CALL_TIME, t.duration, ScoringConfig(), TierConfig())
+    notes = draft_notes(
+        rubric, card, tier, CALL_TIME, t.duration, ScoringConfig(), TierConfig()
+    )
     return card, tier, notes
 
 
@@ -71,7 +79,12 @@ def test_missed_auto_fail_zeroes_score_tier_one_and_notes_first():
     assert (first.excerpt.start, first.excerpt.end) == (0.0, 35.0)
     assert second.criterion_id == "dead-air"  # the next most points lost
     assert "review them by Tue 08 Dec" in first.next_target
-    for part in ("What happened:", "Why it matters:", "What to do instead:", "Next calls:"):
+    for part in (
+        "What happened:",
+        "Why it matters:",
+        "What to do instead:",
+        "Next calls:",
+    ):
         assert part in first.text
 
 
@@ -97,7 +110,9 @@ def test_no_speech_is_unscorable_and_nothing_fails():
 
 
 def test_transcript_input_is_checked():
-    with pytest.raises(BadRequest, match=r"utterances\[0\].end \(1.0\) is before its start \(2.0\)"):
+    with pytest.raises(
+        BadRequest, match=r"utterances\[0\].end \(1.0\) is before its start \(2.0\)"
+    ):
         transcript(("agent", 2.0, 1.0, "x"))
     with pytest.raises(BadRequest, match="after the call's duration"):
         transcript(("agent", 2.0, 11.0, "x"), duration=10.0)

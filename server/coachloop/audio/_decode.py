@@ -115,7 +115,9 @@ def channels_identical(
     gain change or dither does not hide a copy, while two parties on their own
     channels differ by about as much energy as they carry.
     """
-    signal = float(np.mean(left.astype(np.float64) ** 2 + right.astype(np.float64) ** 2))
+    signal = float(
+        np.mean(left.astype(np.float64) ** 2 + right.astype(np.float64) ** 2)
+    )
     if signal == 0.0:
         return True
     # Scale the quieter channel to the louder before comparing.

@@ -6,8 +6,18 @@ from typing import Literal
 
 Device = Literal["cpu", "cuda", "auto"]
 _COMPUTE_TYPES = frozenset(
-    {"default", "auto", "int8", "int8_float16", "int8_float32", "int8_bfloat16",
-     "int16", "float16", "bfloat16", "float32"}
+    {
+        "default",
+        "auto",
+        "int8",
+        "int8_float16",
+        "int8_float32",
+        "int8_bfloat16",
+        "int16",
+        "float16",
+        "bfloat16",
+        "float32",
+    }
 )
 
 
@@ -55,9 +65,10 @@ class AsrConfig:
         _check_range("asr.vad_threshold", self.vad_threshold, 0.01, 0.99)
         _check_range("asr.utterance_gap_s", self.utterance_gap_s, 0.1, 10.0)
         _check_range("asr.identical_channel_ratio", self.identical_channel_ratio, 0, 1)
-        if self.model_path is not None and not (
-            Path(self.model_path) / "model.bin"
-        ).is_file():
+        if (
+            self.model_path is not None
+            and not (Path(self.model_path) / "model.bin").is_file()
+        ):
             raise ValueError(
                 f"asr.model_path {self.model_path!r} is not a CTranslate2 model "
                 "directory (no model.bin); convert one as models/README.md shows"

@@ -97,14 +97,23 @@ def _decode(data: str | bytes, kind: type[Any], where: str) -> Any:
         raise BadRequest(f"invalid {where}: not JSON ({exc})") from None
 
 
-def _coachloop_error(request: Request[Any, Any, Any], exc: CoachloopError) -> Response[Any]:
+def _coachloop_error(
+    request: Request[Any, Any, Any], exc: CoachloopError
+) -> Response[Any]:
     level = logging.ERROR if exc.http_status >= 500 else logging.INFO
     logger.log(
-        level, "endpoint=rest path=%s status=%d error=%s", request.url.path,
-        exc.http_status, exc.message,
+        level,
+        "endpoint=rest path=%s status=%d error=%s",
+        request.url.path,
+        exc.http_status,
+        exc.message,
     )
     return Response(
-        {"status_code": exc.http_status, "error": type(exc).__name__, "detail": exc.message},
+        {
+            "status_code": exc.http_status,
+            "error": type(exc).__name__,
+            "detail": exc.message,
+        },
         status_code=exc.http_status,
     )
 
@@ -118,6 +127,10 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
         )
         return _coachloop_error(request, err)
     return Response(
-        {"status_code": exc.status_code, "error": type(exc).__name__, "detail": exc.detail},
+        {
+            "status_code": exc.status_code,
+            "error": type(exc).__name__,
+            "detail": exc.detail,
+        },
         status_code=exc.status_code,
     )

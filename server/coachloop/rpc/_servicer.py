@@ -23,7 +23,7 @@ class CallScoringServicer(scoring_pb2_grpc.CallScoringServicer):
     def __init__(self, service: ScoringService) -> None:
         self._service = service
 
-    async def ScoreCall(  # noqa: N802 - the name is fixed by the proto service
+    async def ScoreCall(
         self,
         request: scoring_pb2.ScoreCallRequest,
         context: grpc.aio.ServicerContext,  # type: ignore[type-arg]
@@ -36,15 +36,21 @@ class CallScoringServicer(scoring_pb2_grpc.CallScoringServicer):
         except CoachloopError as exc:
             logger.info(
                 "request_id=%s endpoint=grpc.ScoreCall status=%s error=%s",
-                request_id, exc.grpc_code, exc.message,
+                request_id,
+                exc.grpc_code,
+                exc.message,
             )
             await context.abort(getattr(grpc.StatusCode, exc.grpc_code), exc.message)
             raise AssertionError("unreachable: abort raises") from exc
         logger.info(
             "request_id=%s endpoint=grpc.ScoreCall call_id=%s audio_s=%.1f status=OK "
             "score=%s tier=%s ms=%.0f",
-            request_id, doc.call_id, doc.duration, doc.scorecard.score,
-            doc.tier.level, 1000 * (time.perf_counter() - started),
+            request_id,
+            doc.call_id,
+            doc.duration,
+            doc.scorecard.score,
+            doc.tier.level,
+            1000 * (time.perf_counter() - started),
         )
         return document_to_proto(doc)
 
@@ -106,5 +112,7 @@ def create_grpc_server(service: ScoringService) -> grpc.aio.Server:
             ("grpc.max_send_message_length", limit),
         ]
     )
-    scoring_pb2_grpc.add_CallScoringServicer_to_server(CallScoringServicer(service), server)
+    scoring_pb2_grpc.add_CallScoringServicer_to_server(
+        CallScoringServicer(service), server
+    )
     return server

@@ -40,7 +40,9 @@ def parse_rubric(text: str | bytes, source: str) -> Rubric:
     except msgspec.ValidationError as exc:
         raise InvalidRubric(f"invalid rubric {source}: {exc}") from None
     except msgspec.DecodeError as exc:
-        raise InvalidRubric(f"invalid rubric {source}: not valid YAML ({exc})") from None
+        raise InvalidRubric(
+            f"invalid rubric {source}: not valid YAML ({exc})"
+        ) from None
     problems = list(_semantic_problems(rubric))
     if problems:
         raise InvalidRubric(f"invalid rubric {source}: " + "; ".join(problems))
@@ -51,7 +53,9 @@ def load_rubric_file(path: Path) -> Rubric:
     try:
         text = path.read_bytes()
     except OSError as exc:
-        raise RubricNotFound(f"cannot read rubric file {path}: {exc.strerror}") from None
+        raise RubricNotFound(
+            f"cannot read rubric file {path}: {exc.strerror}"
+        ) from None
     return parse_rubric(text, str(path))
 
 

@@ -9,6 +9,7 @@ the reason.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable, Sequence
 
 from coachloop.document import Evidence, Status
@@ -27,7 +28,9 @@ from coachloop.scoring._match import Hit, PhraseMatcher
 from coachloop.timefmt import mmss, span
 from coachloop.transcript import Transcript, Utterance
 
-NO_ROLES = "mono recording: speaker roles are unknown, so who said what cannot be judged"
+NO_ROLES = (
+    "mono recording: speaker roles are unknown, so who said what cannot be judged"
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,7 +113,9 @@ def _merged_hits(hits: Sequence[Hit]) -> list[Evidence]:
     """One evidence item per utterance span, naming every phrase found in it."""
     by_span: dict[tuple[str, ...], list[Hit]] = {}
     for hit in hits:
-        by_span.setdefault(tuple(u.id for u in hit.utterances), []).append(hit)
+        group = by_span.setdefault(tuple(u.id for u in hit.utterances), [])
+        if all(h.phrase != hit.phrase for h in group):
+            group.append(hit)
     return [
         _hit_evidence(
             group[0],
@@ -234,9 +239,8 @@ def check_order(check: OrderCheck, ctx: Context) -> Outcome:
                 earlier, f"'{earlier.phrase}' only at {mmss(earlier.start)}, too late"
             )
         )
-    return Outcome(
-        "missed", 0.0, f"{mmss(later.start)} came before {ctx.label}", evidence
-    )
+    summary = f"'{later.phrase}' at {mmss(later.start)} came first"
+    return Outcome("missed", 0.0, summary, evidence)
 
 
 def check_empathy(check: EmpathyCheck, ctx: Context) -> Outcome:
@@ -268,7 +272,9 @@ def check_empathy(check: EmpathyCheck, ctx: Context) -> Outcome:
         if ack is not None:
             acknowledged += 1
             evidence.append(
-                _hit_evidence(ack, f"acknowledged at {mmss(ack.start)} ('{ack.phrase}')")
+                _hit_evidence(
+                    ack, f"acknowledged at {mmss(ack.start)} ('{ack.phrase}')"
+                )
             )
         elif replies:
             evidence.append(
@@ -294,7 +300,10 @@ def check_empathy(check: EmpathyCheck, ctx: Context) -> Outcome:
         "met" if acknowledged == total else "missed" if acknowledged == 0 else "partial"
     )
     return Outcome(
-        status, fraction, f"{acknowledged} of {total} frustrations acknowledged", evidence
+        status,
+        fraction,
+        f"{acknowledged} of {total} frustrations acknowledged",
+        evidence,
     )
 
 
@@ -359,8 +368,7 @@ def check_interruptions(
     return Outcome(
         status,
         fraction,
-        f"{len(evidence)} interruption(s) at {times} "
-        f"({check.max_allowed} allowed)",
+        f"{len(evidence)} interruption(s) at {times} ({check.max_allowed} allowed)",
         evidence,
     )
 
@@ -386,7 +394,7 @@ def check_dead_air(check: DeadAirCheck, ctx: Context, points: float) -> Outcome:
     dead: list[Evidence] = []
     held: list[Evidence] = []
     used: set[int] = set()
-    for (_, gap_start), (gap_end, _) in zip(speech, speech[1:], strict=False):
+    for (_, gap_start), (gap_end, _) in itertools.pairwise(speech):
         length = gap_end - gap_start
         if length < check.min_s:
             continue
@@ -399,13 +407,13 @@ def check_dead_air(check: DeadAirCheck, ctx: Context, points: float) -> Outcome:
             and id(h) not in used
         ]
         resumed = [
-            h
-            for h in resumes
-            if gap_end <= h.start <= gap_end + check.hold_lookback_s
+            h for h in resumes if gap_end <= h.start <= gap_end + check.hold_lookback_s
         ]
         gap = span(gap_start, gap_end)
         if announced or resumed:
-            h, when = (announced[-1], "announced") if announced else (resumed[0], "closed")
+            h, when = (
+                (announced[-1], "announced") if announced else (resumed[0], "closed")
+            )
             used.add(id(h))
             held.append(
                 Evidence(

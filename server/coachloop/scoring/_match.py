@@ -88,7 +88,9 @@ class PhraseMatcher:
                     (
                         begin,
                         end,
-                        Hit(phrase, round(score, 1), tuple(utterances[first : last + 1])),
+                        Hit(
+                            phrase, round(score, 1), tuple(utterances[first : last + 1])
+                        ),
                     )
                 )
         return _non_overlapping(hits)

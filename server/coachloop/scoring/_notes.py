@@ -22,7 +22,12 @@ _MAX_EXCERPT_S = 90.0
 def focus_criteria(scorecard: Scorecard, limit: int) -> list[CriterionResult]:
     """Missed or partial criteria: auto-fail first, then the most points lost."""
     lost = [c for c in scorecard.criteria if c.status in ("missed", "partial")]
-    lost.sort(key=lambda c: (not (c.auto_fail and c.status == "missed"), c.earned - c.possible))
+    lost.sort(
+        key=lambda c: (
+            not (c.auto_fail and c.status == "missed"),
+            c.earned - c.possible,
+        )
+    )
     return lost[:limit]
 
 

@@ -28,13 +28,10 @@ def triage(scorecard: Scorecard, call_time: datetime, config: TierConfig) -> Tie
         if crit.auto_fail and crit.status == "missed":
             matched.append((1, f"auto-fail criterion missed: {crit.name}"))
     if scorecard.score is not None and scorecard.score < scorecard.threshold:
-        matched.append(
-            (
-                5,
-                f"score {scorecard.score:g} is below the threshold "
-                f"{scorecard.threshold:g}",
-            )
+        reason = (
+            f"score {scorecard.score:g} is below the threshold {scorecard.threshold:g}"
         )
+        matched.append((5, reason))
     if not matched:
         return Tier(level=None, label=NO_TIER, reasons=[], due_by=None)
     level = min(level for level, _ in matched)

@@ -135,5 +135,9 @@ def _clamp(word: Any, duration: float) -> Word:
     start = min(max(float(word.start), 0.0), duration)
     end = min(max(float(word.end), start), duration)
     start, end = round(start, 3), round(end, 3)
-    return Word(min(start, duration), min(end, duration), word.word.strip(),
-                float(word.probability))
+    return Word(
+        min(start, duration),
+        min(end, duration),
+        word.word.strip(),
+        float(word.probability),
+    )

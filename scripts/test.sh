@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Set up a virtual environment (once), install Coachloop with its test extras
+# and the client package, lint, and run the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ./clients -e '.[test]'
+.venv/bin/ruff format --check server clients tests bench scripts
+.venv/bin/ruff check server clients tests bench scripts
+.venv/bin/python -m pytest "$@"
