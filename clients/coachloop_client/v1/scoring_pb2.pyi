@@ -1,15 +1,13 @@
-from collections.abc import Iterable as _Iterable
-from collections.abc import Mapping as _Mapping
-from typing import ClassVar as _ClassVar
-
+from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from google.protobuf.internal import containers as _containers
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class InputUtterance(_message.Message):
-    __slots__ = ("end", "speaker", "start", "text")
+    __slots__ = ("speaker", "start", "end", "text")
     SPEAKER_FIELD_NUMBER: _ClassVar[int]
     START_FIELD_NUMBER: _ClassVar[int]
     END_FIELD_NUMBER: _ClassVar[int]
@@ -18,18 +16,18 @@ class InputUtterance(_message.Message):
     start: float
     end: float
     text: str
-    def __init__(self, speaker: str | None = ..., start: float | None = ..., end: float | None = ..., text: str | None = ...) -> None: ...
+    def __init__(self, speaker: _Optional[str] = ..., start: _Optional[float] = ..., end: _Optional[float] = ..., text: _Optional[str] = ...) -> None: ...
 
 class InputTranscript(_message.Message):
-    __slots__ = ("duration", "utterances")
+    __slots__ = ("utterances", "duration")
     UTTERANCES_FIELD_NUMBER: _ClassVar[int]
     DURATION_FIELD_NUMBER: _ClassVar[int]
     utterances: _containers.RepeatedCompositeFieldContainer[InputUtterance]
     duration: float
-    def __init__(self, utterances: _Iterable[InputUtterance | _Mapping] | None = ..., duration: float | None = ...) -> None: ...
+    def __init__(self, utterances: _Optional[_Iterable[_Union[InputUtterance, _Mapping]]] = ..., duration: _Optional[float] = ...) -> None: ...
 
 class ScoreCallRequest(_message.Message):
-    __slots__ = ("agent_id", "audio", "call_id", "call_type", "channels", "rubric", "started_at", "transcript")
+    __slots__ = ("audio", "transcript", "call_id", "agent_id", "started_at", "call_type", "rubric", "channels")
     AUDIO_FIELD_NUMBER: _ClassVar[int]
     TRANSCRIPT_FIELD_NUMBER: _ClassVar[int]
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
@@ -46,10 +44,10 @@ class ScoreCallRequest(_message.Message):
     call_type: str
     rubric: str
     channels: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, audio: bytes | None = ..., transcript: InputTranscript | _Mapping | None = ..., call_id: str | None = ..., agent_id: str | None = ..., started_at: str | None = ..., call_type: str | None = ..., rubric: str | None = ..., channels: _Iterable[str] | None = ...) -> None: ...
+    def __init__(self, audio: _Optional[bytes] = ..., transcript: _Optional[_Union[InputTranscript, _Mapping]] = ..., call_id: _Optional[str] = ..., agent_id: _Optional[str] = ..., started_at: _Optional[str] = ..., call_type: _Optional[str] = ..., rubric: _Optional[str] = ..., channels: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Evidence(_message.Message):
-    __slots__ = ("end", "quote", "reason", "speaker", "start", "utterance_ids")
+    __slots__ = ("start", "end", "speaker", "quote", "reason", "utterance_ids")
     START_FIELD_NUMBER: _ClassVar[int]
     END_FIELD_NUMBER: _ClassVar[int]
     SPEAKER_FIELD_NUMBER: _ClassVar[int]
@@ -62,10 +60,10 @@ class Evidence(_message.Message):
     quote: str
     reason: str
     utterance_ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, start: float | None = ..., end: float | None = ..., speaker: str | None = ..., quote: str | None = ..., reason: str | None = ..., utterance_ids: _Iterable[str] | None = ...) -> None: ...
+    def __init__(self, start: _Optional[float] = ..., end: _Optional[float] = ..., speaker: _Optional[str] = ..., quote: _Optional[str] = ..., reason: _Optional[str] = ..., utterance_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class CriterionResult(_message.Message):
-    __slots__ = ("auto_fail", "category", "earned", "evidence", "id", "name", "points", "possible", "status", "summary")
+    __slots__ = ("id", "name", "category", "status", "earned", "possible", "points", "auto_fail", "summary", "evidence")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
@@ -86,10 +84,10 @@ class CriterionResult(_message.Message):
     auto_fail: bool
     summary: str
     evidence: _containers.RepeatedCompositeFieldContainer[Evidence]
-    def __init__(self, id: str | None = ..., name: str | None = ..., category: str | None = ..., status: str | None = ..., earned: float | None = ..., possible: float | None = ..., points: float | None = ..., auto_fail: bool | None = ..., summary: str | None = ..., evidence: _Iterable[Evidence | _Mapping] | None = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., category: _Optional[str] = ..., status: _Optional[str] = ..., earned: _Optional[float] = ..., possible: _Optional[float] = ..., points: _Optional[float] = ..., auto_fail: _Optional[bool] = ..., summary: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ...) -> None: ...
 
 class Scorecard(_message.Message):
-    __slots__ = ("auto_fail", "below_threshold", "criteria", "earned", "possible", "rubric_id", "rubric_name", "rubric_version", "score", "status", "threshold")
+    __slots__ = ("rubric_id", "rubric_version", "rubric_name", "status", "score", "threshold", "below_threshold", "auto_fail", "earned", "possible", "criteria")
     RUBRIC_ID_FIELD_NUMBER: _ClassVar[int]
     RUBRIC_VERSION_FIELD_NUMBER: _ClassVar[int]
     RUBRIC_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -112,10 +110,10 @@ class Scorecard(_message.Message):
     earned: float
     possible: float
     criteria: _containers.RepeatedCompositeFieldContainer[CriterionResult]
-    def __init__(self, rubric_id: str | None = ..., rubric_version: int | None = ..., rubric_name: str | None = ..., status: str | None = ..., score: float | None = ..., threshold: float | None = ..., below_threshold: bool | None = ..., auto_fail: bool | None = ..., earned: float | None = ..., possible: float | None = ..., criteria: _Iterable[CriterionResult | _Mapping] | None = ...) -> None: ...
+    def __init__(self, rubric_id: _Optional[str] = ..., rubric_version: _Optional[int] = ..., rubric_name: _Optional[str] = ..., status: _Optional[str] = ..., score: _Optional[float] = ..., threshold: _Optional[float] = ..., below_threshold: _Optional[bool] = ..., auto_fail: _Optional[bool] = ..., earned: _Optional[float] = ..., possible: _Optional[float] = ..., criteria: _Optional[_Iterable[_Union[CriterionResult, _Mapping]]] = ...) -> None: ...
 
 class Tier(_message.Message):
-    __slots__ = ("due_by", "label", "level", "reasons")
+    __slots__ = ("level", "label", "reasons", "due_by")
     LEVEL_FIELD_NUMBER: _ClassVar[int]
     LABEL_FIELD_NUMBER: _ClassVar[int]
     REASONS_FIELD_NUMBER: _ClassVar[int]
@@ -124,18 +122,18 @@ class Tier(_message.Message):
     label: str
     reasons: _containers.RepeatedScalarFieldContainer[str]
     due_by: str
-    def __init__(self, level: int | None = ..., label: str | None = ..., reasons: _Iterable[str] | None = ..., due_by: str | None = ...) -> None: ...
+    def __init__(self, level: _Optional[int] = ..., label: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ..., due_by: _Optional[str] = ...) -> None: ...
 
 class Excerpt(_message.Message):
-    __slots__ = ("end", "start")
+    __slots__ = ("start", "end")
     START_FIELD_NUMBER: _ClassVar[int]
     END_FIELD_NUMBER: _ClassVar[int]
     start: float
     end: float
-    def __init__(self, start: float | None = ..., end: float | None = ...) -> None: ...
+    def __init__(self, start: _Optional[float] = ..., end: _Optional[float] = ...) -> None: ...
 
 class Note(_message.Message):
-    __slots__ = ("criterion_id", "criterion_name", "excerpt", "headline", "next_target", "text", "what_happened", "what_to_do", "why_it_matters")
+    __slots__ = ("criterion_id", "criterion_name", "headline", "what_happened", "why_it_matters", "what_to_do", "next_target", "excerpt", "text")
     CRITERION_ID_FIELD_NUMBER: _ClassVar[int]
     CRITERION_NAME_FIELD_NUMBER: _ClassVar[int]
     HEADLINE_FIELD_NUMBER: _ClassVar[int]
@@ -154,10 +152,10 @@ class Note(_message.Message):
     next_target: str
     excerpt: Excerpt
     text: str
-    def __init__(self, criterion_id: str | None = ..., criterion_name: str | None = ..., headline: str | None = ..., what_happened: str | None = ..., why_it_matters: str | None = ..., what_to_do: str | None = ..., next_target: str | None = ..., excerpt: Excerpt | _Mapping | None = ..., text: str | None = ...) -> None: ...
+    def __init__(self, criterion_id: _Optional[str] = ..., criterion_name: _Optional[str] = ..., headline: _Optional[str] = ..., what_happened: _Optional[str] = ..., why_it_matters: _Optional[str] = ..., what_to_do: _Optional[str] = ..., next_target: _Optional[str] = ..., excerpt: _Optional[_Union[Excerpt, _Mapping]] = ..., text: _Optional[str] = ...) -> None: ...
 
 class ChannelInfo(_message.Message):
-    __slots__ = ("coverage", "index", "speaker", "voiced_s", "worded_s", "words")
+    __slots__ = ("index", "speaker", "voiced_s", "worded_s", "coverage", "words")
     INDEX_FIELD_NUMBER: _ClassVar[int]
     SPEAKER_FIELD_NUMBER: _ClassVar[int]
     VOICED_S_FIELD_NUMBER: _ClassVar[int]
@@ -170,20 +168,20 @@ class ChannelInfo(_message.Message):
     worded_s: float
     coverage: float
     words: int
-    def __init__(self, index: int | None = ..., speaker: str | None = ..., voiced_s: float | None = ..., worded_s: float | None = ..., coverage: float | None = ..., words: int | None = ...) -> None: ...
+    def __init__(self, index: _Optional[int] = ..., speaker: _Optional[str] = ..., voiced_s: _Optional[float] = ..., worded_s: _Optional[float] = ..., coverage: _Optional[float] = ..., words: _Optional[int] = ...) -> None: ...
 
 class Channels(_message.Message):
-    __slots__ = ("channels", "map", "mode")
+    __slots__ = ("mode", "map", "channels")
     MODE_FIELD_NUMBER: _ClassVar[int]
     MAP_FIELD_NUMBER: _ClassVar[int]
     CHANNELS_FIELD_NUMBER: _ClassVar[int]
     mode: str
     map: _containers.RepeatedScalarFieldContainer[str]
     channels: _containers.RepeatedCompositeFieldContainer[ChannelInfo]
-    def __init__(self, mode: str | None = ..., map: _Iterable[str] | None = ..., channels: _Iterable[ChannelInfo | _Mapping] | None = ...) -> None: ...
+    def __init__(self, mode: _Optional[str] = ..., map: _Optional[_Iterable[str]] = ..., channels: _Optional[_Iterable[_Union[ChannelInfo, _Mapping]]] = ...) -> None: ...
 
 class TranscriptUtterance(_message.Message):
-    __slots__ = ("end", "id", "speaker", "start", "text")
+    __slots__ = ("id", "speaker", "start", "end", "text")
     ID_FIELD_NUMBER: _ClassVar[int]
     SPEAKER_FIELD_NUMBER: _ClassVar[int]
     START_FIELD_NUMBER: _ClassVar[int]
@@ -194,16 +192,16 @@ class TranscriptUtterance(_message.Message):
     start: float
     end: float
     text: str
-    def __init__(self, id: str | None = ..., speaker: str | None = ..., start: float | None = ..., end: float | None = ..., text: str | None = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., speaker: _Optional[str] = ..., start: _Optional[float] = ..., end: _Optional[float] = ..., text: _Optional[str] = ...) -> None: ...
 
 class Transcript(_message.Message):
     __slots__ = ("utterances",)
     UTTERANCES_FIELD_NUMBER: _ClassVar[int]
     utterances: _containers.RepeatedCompositeFieldContainer[TranscriptUtterance]
-    def __init__(self, utterances: _Iterable[TranscriptUtterance | _Mapping] | None = ...) -> None: ...
+    def __init__(self, utterances: _Optional[_Iterable[_Union[TranscriptUtterance, _Mapping]]] = ...) -> None: ...
 
 class Timings(_message.Message):
-    __slots__ = ("asr_s", "decode_s", "scoring_s", "total_s", "vad_s")
+    __slots__ = ("decode_s", "vad_s", "asr_s", "scoring_s", "total_s")
     DECODE_S_FIELD_NUMBER: _ClassVar[int]
     VAD_S_FIELD_NUMBER: _ClassVar[int]
     ASR_S_FIELD_NUMBER: _ClassVar[int]
@@ -214,10 +212,10 @@ class Timings(_message.Message):
     asr_s: float
     scoring_s: float
     total_s: float
-    def __init__(self, decode_s: float | None = ..., vad_s: float | None = ..., asr_s: float | None = ..., scoring_s: float | None = ..., total_s: float | None = ...) -> None: ...
+    def __init__(self, decode_s: _Optional[float] = ..., vad_s: _Optional[float] = ..., asr_s: _Optional[float] = ..., scoring_s: _Optional[float] = ..., total_s: _Optional[float] = ...) -> None: ...
 
 class Source(_message.Message):
-    __slots__ = ("bytes", "codec", "container", "kind", "sample_rate")
+    __slots__ = ("kind", "container", "codec", "sample_rate", "bytes")
     KIND_FIELD_NUMBER: _ClassVar[int]
     CONTAINER_FIELD_NUMBER: _ClassVar[int]
     CODEC_FIELD_NUMBER: _ClassVar[int]
@@ -228,10 +226,10 @@ class Source(_message.Message):
     codec: str
     sample_rate: int
     bytes: int
-    def __init__(self, kind: str | None = ..., container: str | None = ..., codec: str | None = ..., sample_rate: int | None = ..., bytes: int | None = ...) -> None: ...
+    def __init__(self, kind: _Optional[str] = ..., container: _Optional[str] = ..., codec: _Optional[str] = ..., sample_rate: _Optional[int] = ..., bytes: _Optional[int] = ...) -> None: ...
 
 class AsrOptions(_message.Message):
-    __slots__ = ("beam_size", "compute_type", "cpu_threads", "device", "language", "model_path", "utterance_gap_s", "vad_filter", "vad_min_silence_ms", "vad_threshold")
+    __slots__ = ("model_path", "device", "compute_type", "beam_size", "cpu_threads", "language", "vad_filter", "vad_min_silence_ms", "vad_threshold", "utterance_gap_s")
     MODEL_PATH_FIELD_NUMBER: _ClassVar[int]
     DEVICE_FIELD_NUMBER: _ClassVar[int]
     COMPUTE_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -252,7 +250,7 @@ class AsrOptions(_message.Message):
     vad_min_silence_ms: int
     vad_threshold: float
     utterance_gap_s: float
-    def __init__(self, model_path: str | None = ..., device: str | None = ..., compute_type: str | None = ..., beam_size: int | None = ..., cpu_threads: int | None = ..., language: str | None = ..., vad_filter: bool | None = ..., vad_min_silence_ms: int | None = ..., vad_threshold: float | None = ..., utterance_gap_s: float | None = ...) -> None: ...
+    def __init__(self, model_path: _Optional[str] = ..., device: _Optional[str] = ..., compute_type: _Optional[str] = ..., beam_size: _Optional[int] = ..., cpu_threads: _Optional[int] = ..., language: _Optional[str] = ..., vad_filter: _Optional[bool] = ..., vad_min_silence_ms: _Optional[int] = ..., vad_threshold: _Optional[float] = ..., utterance_gap_s: _Optional[float] = ...) -> None: ...
 
 class ModelsUsed(_message.Message):
     __slots__ = ("asr", "phrase_threshold", "scorer")
@@ -262,10 +260,10 @@ class ModelsUsed(_message.Message):
     asr: AsrOptions
     phrase_threshold: float
     scorer: str
-    def __init__(self, asr: AsrOptions | _Mapping | None = ..., phrase_threshold: float | None = ..., scorer: str | None = ...) -> None: ...
+    def __init__(self, asr: _Optional[_Union[AsrOptions, _Mapping]] = ..., phrase_threshold: _Optional[float] = ..., scorer: _Optional[str] = ...) -> None: ...
 
 class ScoreCallResponse(_message.Message):
-    __slots__ = ("agent_id", "call_id", "channels", "duration", "models", "notes", "scorecard", "source", "started_at", "tier", "timings", "transcript", "warnings")
+    __slots__ = ("call_id", "agent_id", "started_at", "duration", "source", "channels", "transcript", "scorecard", "tier", "notes", "warnings", "models", "timings")
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
     AGENT_ID_FIELD_NUMBER: _ClassVar[int]
     STARTED_AT_FIELD_NUMBER: _ClassVar[int]
@@ -292,4 +290,4 @@ class ScoreCallResponse(_message.Message):
     warnings: _containers.RepeatedScalarFieldContainer[str]
     models: ModelsUsed
     timings: Timings
-    def __init__(self, call_id: str | None = ..., agent_id: str | None = ..., started_at: str | None = ..., duration: float | None = ..., source: Source | _Mapping | None = ..., channels: Channels | _Mapping | None = ..., transcript: Transcript | _Mapping | None = ..., scorecard: Scorecard | _Mapping | None = ..., tier: Tier | _Mapping | None = ..., notes: _Iterable[Note | _Mapping] | None = ..., warnings: _Iterable[str] | None = ..., models: ModelsUsed | _Mapping | None = ..., timings: Timings | _Mapping | None = ...) -> None: ...
+    def __init__(self, call_id: _Optional[str] = ..., agent_id: _Optional[str] = ..., started_at: _Optional[str] = ..., duration: _Optional[float] = ..., source: _Optional[_Union[Source, _Mapping]] = ..., channels: _Optional[_Union[Channels, _Mapping]] = ..., transcript: _Optional[_Union[Transcript, _Mapping]] = ..., scorecard: _Optional[_Union[Scorecard, _Mapping]] = ..., tier: _Optional[_Union[Tier, _Mapping]] = ..., notes: _Optional[_Iterable[_Union[Note, _Mapping]]] = ..., warnings: _Optional[_Iterable[str]] = ..., models: _Optional[_Union[ModelsUsed, _Mapping]] = ..., timings: _Optional[_Union[Timings, _Mapping]] = ...) -> None: ...

@@ -2,4 +2,4 @@
 
 from coachloop.audio._decode import SAMPLE_RATE, DecodedAudio, decode_audio
 
-__all__ = ["SAMPLE_RATE", "DecodedAudio", "decode_audio"]
+__all__ = ["DecodedAudio", "SAMPLE_RATE", "decode_audio"]
