@@ -87,7 +87,7 @@ def parse_channel_map(value: Sequence[str] | str) -> tuple[Speaker, Speaker]:
     if sorted(items) != ["agent", "customer"]:
         raise BadRequest(
             "channels must name each stereo channel once, as agent and customer "
-            f"(e.g. 'customer,agent'), got {value!r}"
+            f'(e.g. ["customer", "agent"]; on the CLI customer,agent), got {value!r}'
         )
     return (items[0], items[1])  # type: ignore[return-value]
 

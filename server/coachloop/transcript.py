@@ -13,6 +13,8 @@ import msgspec
 from coachloop.errors import BadRequest
 
 Speaker = Literal["agent", "customer", "unknown"]
+MAX_DURATION_S = 24 * 3600
+"""No call lasts a day; larger times are a unit mistake (milliseconds?)."""
 
 
 class Word(msgspec.Struct, frozen=True):
@@ -67,8 +69,11 @@ def transcript_from_input(raw: TranscriptIn) -> Transcript:
     """
     latest = max((u.end for u in raw.utterances), default=0.0)
     duration = raw.duration if raw.duration is not None else latest
-    if duration < 0:
-        raise BadRequest(f"transcript.duration must be >= 0, got {duration!r}")
+    if not 0 <= duration <= MAX_DURATION_S:
+        raise BadRequest(
+            f"transcript.duration must be in [0, {MAX_DURATION_S}] seconds, "
+            f"got {duration!r}"
+        )
     for i, u in enumerate(raw.utterances):
         where = f"transcript.utterances[{i}]"
         if u.start < 0:

@@ -182,6 +182,17 @@ def test_rest_and_grpc_give_the_same_document_for_a_transcript(rest, rpc):
     assert _comparable(over_rest) == _comparable(over_grpc)
 
 
+def test_grpc_transcript_starting_at_zero(rpc):
+    transcript = {
+        "utterances": [
+            {"speaker": "agent", "start": 0.0, "end": 1.0, "text": "Hello."}
+        ],
+        "duration": 5.0,
+    }
+    doc = rpc.score_transcript(transcript)
+    assert doc["transcript"]["utterances"][0]["start"] == 0.0
+
+
 def test_swapped_channel_map_over_rest(rest):
     data = (FIXTURES / "billing_interrupt.flac").read_bytes()
     doc = rest.score_audio(data, filename="c.flac", channels=["customer", "agent"])
@@ -267,6 +278,10 @@ def test_too_large_names_the_limit(rest, rpc):
             "is before its start",
         ),
         ({"rubric": "customer-service"}, "missing required field `transcript`"),
+        (
+            {"transcript": {"utterances": [], "duration": 1e12}},
+            "transcript.duration must be in [0, 86400] seconds",
+        ),
     ],
 )
 def test_bad_json_bodies(server, body, detail):

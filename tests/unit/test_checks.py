@@ -267,3 +267,27 @@ def test_talk_share():
     assert "agent share 75%" in out.evidence[0].reason
     ok = call(("agent", 0.0, 10.0, "a"), ("customer", 10.0, 30.0, "b"))
     assert judge(check, ok).status == "met"
+
+
+def test_a_denial_is_not_a_match():
+    t = call(("agent", 1.0, 5.0, "Thank you for calling, this call is not recorded."))
+    assert (
+        judge(
+            DISCLOSURE.__class__(speaker="agent", any_of=["call is recorded"]), t
+        ).status
+        == "missed"
+    )
+    check = ForbiddenCheck(any_of=["i promise", "legal action"])
+    denial = call(
+        (
+            "agent",
+            3.0,
+            6.0,
+            "I cannot promise a date, and we will not take legal action.",
+        )
+    )
+    assert judge(check, denial).status == "met"
+    assert (
+        judge(check, call(("agent", 3.0, 6.0, "I promise it is fixed."))).status
+        == "missed"
+    )

@@ -96,7 +96,10 @@ def decode_audio(data: bytes) -> DecodedAudio:
         raise BadAudio(f"the {codec} stream decoded to no samples")
     planar = np.concatenate(pieces, axis=1).astype(np.float32, copy=False)
     if planar.shape[1] == 0:
-        raise BadAudio(f"the {codec} stream decoded to no samples")
+        raise BadAudio(
+            f"the {codec} stream ({rate} Hz) is too short: it decoded to no "
+            f"samples at {SAMPLE_RATE} Hz"
+        )
     logger.debug("decoded %s/%s %d Hz x%d", fmt, codec, rate, n_channels)
     return DecodedAudio(
         channels=[np.ascontiguousarray(ch) for ch in planar],

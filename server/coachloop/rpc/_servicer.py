@@ -90,10 +90,13 @@ def _to_call(request: scoring_pb2.ScoreCallRequest) -> CallRequest:
     if kind == "audio":
         return CallRequest(metadata=meta, audio=request.audio)
     if kind == "transcript":
+        # proto3 leaves zero values off the wire: print them, or an utterance
+        # starting at 0.0 would arrive without its `start`.
         raw = json_format.MessageToDict(
-            request.transcript, preserving_proto_field_name=True
+            request.transcript,
+            preserving_proto_field_name=True,
+            always_print_fields_with_no_presence=True,
         )
-        raw.setdefault("utterances", [])
         try:
             transcript = msgspec.convert(raw, TranscriptIn)
         except msgspec.ValidationError as exc:

@@ -31,6 +31,14 @@ tolerance for one misheard sound ("car number") without that.
 """
 
 
+NEGATIONS = frozenset(
+    {"not", "never", "no", "cannot", "cant", "wont", "dont", "didnt", "wouldnt", "isnt"}
+)
+"""A run of words with one of these (or one just before it) that the phrase
+lacks is a denial: "this call is not recorded" is no recording disclosure, and
+"I cannot promise" is no promise."""
+
+
 def normalize(text: str) -> list[str]:
     """Lower-case words with punctuation and apostrophes removed."""
     return _NON_WORD.sub(" ", text.lower().replace("'", "")).split()
@@ -80,9 +88,13 @@ class PhraseMatcher:
             if len(target) < SHORT_PHRASE_CHARS:
                 floor = max(floor, SHORT_PHRASE_FLOOR)
             n = len(target.split())
+            allowed = NEGATIONS.intersection(target.split())
             for begin, end, score in _best_runs(target, n, tokens, floor):
                 first, last = tokens[begin][1], tokens[end - 1][1]
                 if last - first > 1:
+                    continue
+                nearby = {t for t, _ in tokens[max(0, begin - 2) : end]} - allowed
+                if nearby & NEGATIONS:
                     continue
                 hits.append(
                     (
