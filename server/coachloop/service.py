@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import time
+import uuid
 from typing import Any
 
 from coachloop import __version__
@@ -29,9 +31,24 @@ class ScoringService:
             max_workers=1, thread_name_prefix="coachloop-asr"
         )
 
-    async def score(self, request: CallRequest) -> Document:
+    async def score(self, request: CallRequest, endpoint: str) -> Document:
+        """Score off the event loop and log the one line for this request."""
+        started = time.perf_counter()
+        request_id = uuid.uuid4().hex[:12]
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self.pipeline.score, request)
+        doc = await loop.run_in_executor(self._executor, self.pipeline.score, request)
+        logger.info(
+            "request_id=%s endpoint=%s call_id=%s audio_s=%.1f status=ok "
+            "score=%s tier=%s ms=%.0f",
+            request_id,
+            endpoint,
+            doc.call_id,
+            doc.duration,
+            doc.scorecard.score,
+            doc.tier.level,
+            1000 * (time.perf_counter() - started),
+        )
+        return doc
 
     def health(self) -> dict[str, Any]:
         engine = self.pipeline.engine

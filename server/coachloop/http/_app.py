@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import logging
-import time
-import uuid
 from typing import Any
 
 import msgspec
@@ -32,21 +30,8 @@ def create_app(service: ScoringService) -> Litestar:
     async def score_call(request: Request[Any, Any, Any]) -> Document:
         """Score a call: multipart ``audio`` (+ ``metadata`` JSON), or a JSON body
         ``{"transcript": {...}, "rubric": ..., "call_id": ...}``."""
-        started = time.perf_counter()
-        request_id = uuid.uuid4().hex[:12]
         call = await _read_call(request, limit)
-        doc = await service.score(call)
-        logger.info(
-            "request_id=%s endpoint=rest.score call_id=%s audio_s=%.1f status=ok "
-            "score=%s tier=%s ms=%.0f",
-            request_id,
-            doc.call_id,
-            doc.duration,
-            doc.scorecard.score,
-            doc.tier.level,
-            1000 * (time.perf_counter() - started),
-        )
-        return doc
+        return await service.score(call, "rest.score")
 
     return Litestar(
         route_handlers=[healthz, score_call],

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import logging
-import time
-import uuid
 from datetime import datetime
 
 import grpc
@@ -28,30 +26,17 @@ class CallScoringServicer(scoring_pb2_grpc.CallScoringServicer):
         request: scoring_pb2.ScoreCallRequest,
         context: grpc.aio.ServicerContext,  # type: ignore[type-arg]
     ) -> scoring_pb2.ScoreCallResponse:
-        started = time.perf_counter()
-        request_id = uuid.uuid4().hex[:12]
         try:
             call = _to_call(request)
-            doc = await self._service.score(call)
+            doc = await self._service.score(call, "grpc.ScoreCall")
         except CoachloopError as exc:
             logger.info(
-                "request_id=%s endpoint=grpc.ScoreCall status=%s error=%s",
-                request_id,
+                "endpoint=grpc.ScoreCall status=%s error=%s",
                 exc.grpc_code,
                 exc.message,
             )
             await context.abort(getattr(grpc.StatusCode, exc.grpc_code), exc.message)
             raise AssertionError("unreachable: abort raises") from exc
-        logger.info(
-            "request_id=%s endpoint=grpc.ScoreCall call_id=%s audio_s=%.1f status=OK "
-            "score=%s tier=%s ms=%.0f",
-            request_id,
-            doc.call_id,
-            doc.duration,
-            doc.scorecard.score,
-            doc.tier.level,
-            1000 * (time.perf_counter() - started),
-        )
         return document_to_proto(doc)
 
 
