@@ -1,10 +1,13 @@
 """Coachloop: score every call against a rubric and turn the score into coaching."""
 
 from coachloop.errors import (
+    AlreadyExists,
     BadAudio,
     BadRequest,
     CoachloopError,
+    Conflict,
     InvalidRubric,
+    NotFound,
     PayloadTooLarge,
     RubricNotFound,
 )
@@ -12,10 +15,13 @@ from coachloop.errors import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "AlreadyExists",
     "BadAudio",
     "BadRequest",
     "CoachloopError",
+    "Conflict",
     "InvalidRubric",
+    "NotFound",
     "PayloadTooLarge",
     "RubricNotFound",
     "__version__",

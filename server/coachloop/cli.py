@@ -50,6 +50,15 @@ def _asr_config(args: argparse.Namespace) -> AsrConfig:
     )
 
 
+def _db_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        default=None,
+        help="store: SQLAlchemy URL or SQLite file (default $COACHLOOP_DB or "
+        "./coachloop.db)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coachloop", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -71,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--grpc-port", type=int, default=50051, help="-1 disables gRPC")
     serve.add_argument("--max-upload-mb", type=float, default=64.0)
+    _db_arg(serve)
+    serve.add_argument(
+        "--no-store",
+        action="store_true",
+        help="serve stateless scoring only (/v1/calls:score); store nothing",
+    )
     _asr_args(serve)
     return parser
 
@@ -169,6 +184,7 @@ def _serve(args: argparse.Namespace) -> int:
         grpc_port=args.grpc_port,
         max_upload_bytes=int(args.max_upload_mb * 1024 * 1024),
         rubrics_dir=args.rubrics or envs.rubrics_dir(),
+        db_url=None if args.no_store else (args.db or envs.db_url()),
     )
     run_server(
         server,

@@ -81,6 +81,8 @@ class Note(msgspec.Struct, kw_only=True):
     """5. The next-call target and review date."""
     excerpt: Excerpt
     text: str
+    id: str | None = None
+    """Stored note id (``PATCH /v1/notes/{id}``); ``None`` when not stored."""
 
 
 class ChannelInfo(msgspec.Struct, kw_only=True):
@@ -153,6 +155,7 @@ class ModelsUsed(msgspec.Struct, kw_only=True):
 class Document(msgspec.Struct, kw_only=True):
     call_id: str
     agent_id: str | None
+    call_type: str | None = None
     started_at: str
     """Call time (ISO 8601, UTC): the caller's ``started_at`` or receipt time."""
     duration: float

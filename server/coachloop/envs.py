@@ -33,6 +33,11 @@ def rubrics_dir() -> str | None:
     return os.environ.get("COACHLOOP_RUBRICS") or None
 
 
+def db_url() -> str:
+    """COACHLOOP_DB: the store's SQLAlchemy URL or SQLite file (coachloop.db)."""
+    return os.environ.get("COACHLOOP_DB") or "coachloop.db"
+
+
 def log_level() -> str:
     """COACHLOOP_LOG_LEVEL: root level of the ``coachloop`` logger (INFO)."""
     return os.environ.get("COACHLOOP_LOG_LEVEL", "INFO").upper()

@@ -6,7 +6,10 @@
     ├── ClientError                4xx: the caller can fix the request
     │   ├── BadRequest             400 / INVALID_ARGUMENT
     │   │   └── BadAudio           400 / INVALID_ARGUMENT
-    │   ├── RubricNotFound         404 / NOT_FOUND
+    │   ├── NotFound               404 / NOT_FOUND
+    │   │   └── RubricNotFound     404 / NOT_FOUND
+    │   ├── AlreadyExists          409 / ALREADY_EXISTS
+    │   ├── Conflict               409 / FAILED_PRECONDITION (e.g. note state)
     │   ├── InvalidRubric          422 / INVALID_ARGUMENT (message has the field path)
     │   └── PayloadTooLarge        413 / RESOURCE_EXHAUSTED (message has the limit)
     └── EngineError                500 / INTERNAL: a model failed on valid input
@@ -27,9 +30,11 @@ class CoachloopError(Exception):
     grpc_code: ClassVar[str] = "INTERNAL"
     """Name of a ``grpc.StatusCode`` member, as text so this module needs no grpc."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, **details: object) -> None:
         super().__init__(message)
         self.message = message
+        self.details = details
+        """Extra fields for the error body, e.g. a note's current ``state``."""
 
 
 class ClientError(CoachloopError):
@@ -47,9 +52,29 @@ class BadAudio(BadRequest):
     """Audio that is empty, has no header, is corrupt or holds no samples."""
 
 
-class RubricNotFound(ClientError):
+class NotFound(ClientError):
+    """A manager, team, agent, call, note or plan id that is not stored."""
+
     http_status = 404
     grpc_code = "NOT_FOUND"
+
+
+class RubricNotFound(NotFound):
+    pass
+
+
+class AlreadyExists(ClientError):
+    """Creating a record whose id is taken."""
+
+    http_status = 409
+    grpc_code = "ALREADY_EXISTS"
+
+
+class Conflict(ClientError):
+    """The request is valid but not in the record's current state."""
+
+    http_status = 409
+    grpc_code = "FAILED_PRECONDITION"
 
 
 class InvalidRubric(ClientError):

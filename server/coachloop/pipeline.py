@@ -31,8 +31,15 @@ from coachloop.document import (
 )
 from coachloop.engines.asr import build_utterances
 from coachloop.errors import BadRequest
-from coachloop.rubrics import RubricRegistry
-from coachloop.scoring import PhraseMatcher, draft_notes, score_transcript, triage
+from coachloop.rubrics import Rubric, RubricRegistry
+from coachloop.scoring import (
+    AgentHistory,
+    PhraseMatcher,
+    draft_notes,
+    repeated_misses,
+    score_transcript,
+    triage,
+)
 from coachloop.transcript import (
     Speaker,
     Transcript,
@@ -73,6 +80,16 @@ class CallRequest:
     metadata: CallMetadata
     audio: bytes | None = None
     transcript: TranscriptIn | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ScoredCall:
+    """A scored call before history is applied: what :meth:`Pipeline.coach` needs."""
+
+    document: Document
+    """Triaged on the call alone; notes drafted for that tier."""
+    rubric: Rubric
+    call_time: datetime
 
 
 def parse_channel_map(value: Sequence[str] | str) -> tuple[Speaker, Speaker]:
@@ -123,6 +140,38 @@ class Pipeline:
         return self._engine
 
     def score(self, request: CallRequest) -> Document:
+        """Score one call on its own (no history). Blocking: runs the model."""
+        return self.score_call(request).document
+
+    def coach(self, scored: ScoredCall, history: AgentHistory) -> Document:
+        """Triage again with the agent's history and redraft the notes to match.
+
+        Pure and fast; the store calls it in the transaction that saves the call,
+        so the history it sees is exactly what was stored before this call.
+        """
+        doc = scored.document
+        started = time.perf_counter()
+        tier = triage(doc.scorecard, scored.call_time, self.tiers, history)
+        repeated = repeated_misses(doc.scorecard, scored.call_time, self.tiers, history)
+        notes = draft_notes(
+            scored.rubric,
+            doc.scorecard,
+            tier,
+            scored.call_time,
+            doc.duration,
+            self.scoring,
+            self.tiers,
+            repeated,
+        )
+        extra = time.perf_counter() - started
+        timings = msgspec.structs.replace(
+            doc.timings,
+            scoring_s=round(doc.timings.scoring_s + extra, 4),
+            total_s=round(doc.timings.total_s + extra, 4),
+        )
+        return msgspec.structs.replace(doc, tier=tier, notes=notes, timings=timings)
+
+    def score_call(self, request: CallRequest) -> ScoredCall:
         """Score one call. Blocking (runs the model); adapters call it off-loop."""
         started = time.perf_counter()
         meta = request.metadata
@@ -171,6 +220,7 @@ class Pipeline:
         doc = Document(
             call_id=meta.call_id or uuid.uuid4().hex,
             agent_id=meta.agent_id,
+            call_type=meta.call_type,
             started_at=call_time.isoformat(timespec="seconds"),
             duration=round(transcript.duration, 3),
             source=source,
@@ -202,7 +252,7 @@ class Pipeline:
                 total_s=round(time.perf_counter() - started, 4),
             ),
         )
-        return doc
+        return ScoredCall(document=doc, rubric=rubric, call_time=call_time)
 
     def _from_audio(
         self,

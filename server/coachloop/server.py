@@ -6,29 +6,45 @@ import asyncio
 import logging
 import signal
 
-from coachloop.config import AsrConfig, ScoringConfig, ServerConfig
+from coachloop.config import (
+    AsrConfig,
+    PlanConfig,
+    ScoringConfig,
+    ServerConfig,
+    TierConfig,
+)
 from coachloop.engines.asr import WhisperEngine
 from coachloop.http import create_app
 from coachloop.pipeline import Pipeline
 from coachloop.rpc import create_grpc_server
 from coachloop.rubrics import RubricRegistry
 from coachloop.service import ScoringService
+from coachloop.store import Store
 
 logger = logging.getLogger(__name__)
 
 
 def build_service(
-    server: ServerConfig, asr: AsrConfig, scoring: ScoringConfig
+    server: ServerConfig,
+    asr: AsrConfig,
+    scoring: ScoringConfig,
+    tiers: TierConfig | None = None,
+    plans: PlanConfig | None = None,
 ) -> ScoringService:
-    """Everything that can fail at start-up fails here, before a port opens."""
+    """Everything that can fail at start-up fails here, before a port opens:
+    configuration, rubrics, the model, and the store's migrations."""
+    tiers = tiers or TierConfig()
     registry = RubricRegistry(server.rubrics_dir)
     for problem in registry.check_all():
         # A bad file fails only the requests that name it (422), so the
         # server still starts; say so loudly now rather than on first use.
         logger.warning("%s", problem)
+    store = Store(server.db_url, tiers=tiers, plans=plans) if server.db_url else None
     engine = WhisperEngine(asr)
-    pipeline = Pipeline(registry=registry, asr=asr, scoring=scoring, engine=engine)
-    return ScoringService(pipeline, server)
+    pipeline = Pipeline(
+        registry=registry, asr=asr, scoring=scoring, tiers=tiers, engine=engine
+    )
+    return ScoringService(pipeline, server, store)
 
 
 def run_server(server: ServerConfig, asr: AsrConfig, scoring: ScoringConfig) -> None:

@@ -1,35 +1,93 @@
-"""The scoring service both protocol adapters share: one pipeline, one model.
+"""The service both protocol adapters share: one pipeline, one model, one store.
 
 The model runs on a single worker thread. CTranslate2 already spreads one
 transcription over every core, so running two calls at once on a CPU only
 splits the same cores; a single worker keeps latency predictable and memory
 flat, and the event loop stays free for health checks and uploads.
+
+The store has a thread of its own: SQLite takes one writer at a time, and
+queue reads and note reviews need not wait behind a transcription.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import dataclasses
 import logging
 import time
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from coachloop import __version__
 from coachloop.config import ServerConfig
 from coachloop.document import Document
+from coachloop.errors import BadRequest
 from coachloop.pipeline import CallRequest, Pipeline
+from coachloop.store import Store
 
 logger = logging.getLogger(__name__)
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
 
 class ScoringService:
-    def __init__(self, pipeline: Pipeline, server: ServerConfig) -> None:
+    def __init__(
+        self, pipeline: Pipeline, server: ServerConfig, store: Store | None = None
+    ) -> None:
         self.pipeline = pipeline
         self.server = server
+        self.store = store
         self._executor = concurrent.futures.ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="coachloop-asr"
         )
+        self._db = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="coachloop-db"
+        )
+
+    def require_store(self) -> Store:
+        if self.store is None:
+            raise BadRequest("this server runs without a store (start it with --db)")
+        return self.store
+
+    async def db(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run a blocking store operation on the database thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._db, lambda: fn(*args, **kwargs))
+
+    async def record(
+        self, request: CallRequest, endpoint: str
+    ) -> tuple[Document, bool]:
+        """Score, store, triage with history and route; or return the stored call.
+
+        Returns the document and whether it was created by this request.
+        """
+        store = self.require_store()
+        started = time.perf_counter()
+        request_id = uuid.uuid4().hex[:12]
+        meta = request.metadata
+        if not meta.agent_id:
+            raise BadRequest("a call to store needs an agent_id")
+        if meta.call_id:
+            stored = await self.db(store.stored_call, meta.call_id, meta.agent_id)
+            if stored is not None:
+                self._log(request_id, endpoint, stored, started, "duplicate")
+                return stored, False
+        loop = asyncio.get_running_loop()
+        scored = await loop.run_in_executor(
+            self._executor, self.pipeline.score_call, request
+        )
+        doc, created = await self.db(
+            store.record_call,
+            scored.document,
+            lambda history: self.pipeline.coach(scored, history),
+        )
+        self._log(
+            request_id, endpoint, doc, started, "stored" if created else "duplicate"
+        )
+        return doc, created
 
     async def score(self, request: CallRequest, endpoint: str) -> Document:
         """Score off the event loop and log the one line for this request."""
@@ -37,18 +95,31 @@ class ScoringService:
         request_id = uuid.uuid4().hex[:12]
         loop = asyncio.get_running_loop()
         doc = await loop.run_in_executor(self._executor, self.pipeline.score, request)
+        self._log(request_id, endpoint, doc, started, "ok")
+        return doc
+
+    def _log(
+        self,
+        request_id: str,
+        endpoint: str,
+        doc: Document,
+        started: float,
+        status: str,
+    ) -> None:
         logger.info(
-            "request_id=%s endpoint=%s call_id=%s audio_s=%.1f status=ok "
-            "score=%s tier=%s ms=%.0f",
+            "request_id=%s endpoint=%s call_id=%s agent_id=%s audio_s=%.1f "
+            "status=%s score=%s tier=%s notes=%d ms=%.0f",
             request_id,
             endpoint,
             doc.call_id,
+            doc.agent_id,
             doc.duration,
+            status,
             doc.scorecard.score,
             doc.tier.level,
+            len(doc.notes),
             1000 * (time.perf_counter() - started),
         )
-        return doc
 
     def health(self) -> dict[str, Any]:
         engine = self.pipeline.engine
@@ -59,7 +130,16 @@ class ScoringService:
             "phrase_threshold": self.pipeline.scoring.phrase_threshold,
             "rubrics": self.pipeline.registry.available(),
             "max_upload_bytes": self.server.max_upload_bytes,
+            "store": (
+                {"url": self.store.url, "schema_revision": self.store.revision}
+                if self.store
+                else None
+            ),
+            "tiers": dataclasses.asdict(self.pipeline.tiers),
         }
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
+        self._db.shutdown(wait=True)
+        if self.store is not None:
+            self.store.close()

@@ -53,6 +53,10 @@ class _InUtterance(msgspec.Struct, forbid_unknown_fields=True):
     text: str
 
 
+UtteranceIn = _InUtterance
+"""One utterance of a transcript sent by a caller."""
+
+
 class TranscriptIn(msgspec.Struct, forbid_unknown_fields=True):
     """The transcript a caller may send instead of audio."""
 

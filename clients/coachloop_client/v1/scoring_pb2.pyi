@@ -133,7 +133,7 @@ class Excerpt(_message.Message):
     def __init__(self, start: _Optional[float] = ..., end: _Optional[float] = ...) -> None: ...
 
 class Note(_message.Message):
-    __slots__ = ("criterion_id", "criterion_name", "headline", "what_happened", "why_it_matters", "what_to_do", "next_target", "excerpt", "text")
+    __slots__ = ("criterion_id", "criterion_name", "headline", "what_happened", "why_it_matters", "what_to_do", "next_target", "excerpt", "text", "id")
     CRITERION_ID_FIELD_NUMBER: _ClassVar[int]
     CRITERION_NAME_FIELD_NUMBER: _ClassVar[int]
     HEADLINE_FIELD_NUMBER: _ClassVar[int]
@@ -143,6 +143,7 @@ class Note(_message.Message):
     NEXT_TARGET_FIELD_NUMBER: _ClassVar[int]
     EXCERPT_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
     criterion_id: str
     criterion_name: str
     headline: str
@@ -152,7 +153,8 @@ class Note(_message.Message):
     next_target: str
     excerpt: Excerpt
     text: str
-    def __init__(self, criterion_id: _Optional[str] = ..., criterion_name: _Optional[str] = ..., headline: _Optional[str] = ..., what_happened: _Optional[str] = ..., why_it_matters: _Optional[str] = ..., what_to_do: _Optional[str] = ..., next_target: _Optional[str] = ..., excerpt: _Optional[_Union[Excerpt, _Mapping]] = ..., text: _Optional[str] = ...) -> None: ...
+    id: str
+    def __init__(self, criterion_id: _Optional[str] = ..., criterion_name: _Optional[str] = ..., headline: _Optional[str] = ..., what_happened: _Optional[str] = ..., why_it_matters: _Optional[str] = ..., what_to_do: _Optional[str] = ..., next_target: _Optional[str] = ..., excerpt: _Optional[_Union[Excerpt, _Mapping]] = ..., text: _Optional[str] = ..., id: _Optional[str] = ...) -> None: ...
 
 class ChannelInfo(_message.Message):
     __slots__ = ("index", "speaker", "voiced_s", "worded_s", "coverage", "words")
@@ -263,7 +265,7 @@ class ModelsUsed(_message.Message):
     def __init__(self, asr: _Optional[_Union[AsrOptions, _Mapping]] = ..., phrase_threshold: _Optional[float] = ..., scorer: _Optional[str] = ...) -> None: ...
 
 class ScoreCallResponse(_message.Message):
-    __slots__ = ("call_id", "agent_id", "started_at", "duration", "source", "channels", "transcript", "scorecard", "tier", "notes", "warnings", "models", "timings")
+    __slots__ = ("call_id", "agent_id", "started_at", "duration", "source", "channels", "transcript", "scorecard", "tier", "notes", "warnings", "models", "timings", "call_type")
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
     AGENT_ID_FIELD_NUMBER: _ClassVar[int]
     STARTED_AT_FIELD_NUMBER: _ClassVar[int]
@@ -277,6 +279,7 @@ class ScoreCallResponse(_message.Message):
     WARNINGS_FIELD_NUMBER: _ClassVar[int]
     MODELS_FIELD_NUMBER: _ClassVar[int]
     TIMINGS_FIELD_NUMBER: _ClassVar[int]
+    CALL_TYPE_FIELD_NUMBER: _ClassVar[int]
     call_id: str
     agent_id: str
     started_at: str
@@ -290,4 +293,5 @@ class ScoreCallResponse(_message.Message):
     warnings: _containers.RepeatedScalarFieldContainer[str]
     models: ModelsUsed
     timings: Timings
-    def __init__(self, call_id: _Optional[str] = ..., agent_id: _Optional[str] = ..., started_at: _Optional[str] = ..., duration: _Optional[float] = ..., source: _Optional[_Union[Source, _Mapping]] = ..., channels: _Optional[_Union[Channels, _Mapping]] = ..., transcript: _Optional[_Union[Transcript, _Mapping]] = ..., scorecard: _Optional[_Union[Scorecard, _Mapping]] = ..., tier: _Optional[_Union[Tier, _Mapping]] = ..., notes: _Optional[_Iterable[_Union[Note, _Mapping]]] = ..., warnings: _Optional[_Iterable[str]] = ..., models: _Optional[_Union[ModelsUsed, _Mapping]] = ..., timings: _Optional[_Union[Timings, _Mapping]] = ...) -> None: ...
+    call_type: str
+    def __init__(self, call_id: _Optional[str] = ..., agent_id: _Optional[str] = ..., started_at: _Optional[str] = ..., duration: _Optional[float] = ..., source: _Optional[_Union[Source, _Mapping]] = ..., channels: _Optional[_Union[Channels, _Mapping]] = ..., transcript: _Optional[_Union[Transcript, _Mapping]] = ..., scorecard: _Optional[_Union[Scorecard, _Mapping]] = ..., tier: _Optional[_Union[Tier, _Mapping]] = ..., notes: _Optional[_Iterable[_Union[Note, _Mapping]]] = ..., warnings: _Optional[_Iterable[str]] = ..., models: _Optional[_Union[ModelsUsed, _Mapping]] = ..., timings: _Optional[_Union[Timings, _Mapping]] = ..., call_type: _Optional[str] = ...) -> None: ...

@@ -46,6 +46,9 @@ class CallScoringServicer:
 
     def ScoreCall(self, request, context):
         """Transcribe (when audio is given), score, triage and draft notes for one call.
+        With an agent_id the call is also stored: triaged with the agent's history,
+        its notes routed to the team manager's queue; a call_id sent again returns
+        the stored result without scoring it twice.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

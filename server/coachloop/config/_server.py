@@ -20,6 +20,9 @@ class ServerConfig:
     and gRPC's 4 MiB defaults; 64 MiB holds about half an hour of it.
     """
     rubrics_dir: str | None = None
+    db_url: str | None = None
+    """The coaching store: a SQLAlchemy URL or a SQLite file path; ``None``
+    serves scoring only (``/v1/calls:score``), with nothing stored."""
 
     def __post_init__(self) -> None:
         _check_range("server.port", self.port, 0, 65535)

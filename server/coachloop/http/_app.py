@@ -3,16 +3,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import msgspec
 from litestar import Litestar, Request, Response, get, post
-from litestar.datastructures import UploadFile
-from litestar.exceptions import HTTPException
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
 
 from coachloop import __version__
 from coachloop.document import Document
-from coachloop.errors import BadRequest, CoachloopError, PayloadTooLarge
-from coachloop.pipeline import CallMetadata, CallRequest, TranscriptRequest
+from coachloop.errors import CoachloopError, PayloadTooLarge
+from coachloop.http._read import read_call
+from coachloop.http._store import ROUTES
 from coachloop.service import ScoringService
 
 logger = logging.getLogger(__name__)
@@ -30,11 +30,12 @@ def create_app(service: ScoringService) -> Litestar:
     async def score_call(request: Request[Any, Any, Any]) -> Document:
         """Score a call: multipart ``audio`` (+ ``metadata`` JSON), or a JSON body
         ``{"transcript": {...}, "rubric": ..., "call_id": ...}``."""
-        call = await _read_call(request, limit)
+        call = await read_call(request, limit)
         return await service.score(call, "rest.score")
 
     return Litestar(
-        route_handlers=[healthz, score_call],
+        route_handlers=[healthz, score_call, *ROUTES],
+        dependencies={"service": Provide(lambda: service, sync_to_thread=False)},
         exception_handlers={
             CoachloopError: _coachloop_error,
             HTTPException: _http_error,
@@ -45,41 +46,6 @@ def create_app(service: ScoringService) -> Litestar:
         # Logging is configured once by the CLI; Litestar must not replace it.
         logging_config=None,
     )
-
-
-async def _read_call(request: Request[Any, Any, Any], limit: int) -> CallRequest:
-    content_type = request.headers.get("content-type", "")
-    if content_type.startswith("multipart/form-data"):
-        form = await request.form()
-        audio = form.get("audio")
-        if not isinstance(audio, UploadFile):
-            raise BadRequest("multipart request needs a file part named 'audio'")
-        data = await audio.read()
-        raw_meta = form.get("metadata")
-        meta = CallMetadata()
-        if raw_meta:
-            text = raw_meta if isinstance(raw_meta, str) else (await raw_meta.read())
-            meta = _decode(text, CallMetadata, "metadata")
-        return CallRequest(metadata=meta, audio=data)
-    if content_type.startswith("application/json") or not content_type:
-        body = await request.body()
-        if not body:
-            raise BadRequest("empty request body: send a transcript JSON or audio")
-        parsed: TranscriptRequest = _decode(body, TranscriptRequest, "body")
-        return CallRequest(metadata=parsed, transcript=parsed.transcript)
-    raise BadRequest(
-        f"unsupported content type {content_type!r}: send multipart/form-data "
-        "with an 'audio' part, or application/json with a transcript"
-    )
-
-
-def _decode(data: str | bytes, kind: type[Any], where: str) -> Any:
-    try:
-        return msgspec.json.decode(data, type=kind)
-    except msgspec.ValidationError as exc:
-        raise BadRequest(f"invalid {where}: {exc}") from None
-    except msgspec.DecodeError as exc:
-        raise BadRequest(f"invalid {where}: not JSON ({exc})") from None
 
 
 def _coachloop_error(
@@ -98,6 +64,7 @@ def _coachloop_error(
             "status_code": exc.http_status,
             "error": type(exc).__name__,
             "detail": exc.message,
+            **exc.details,
         },
         status_code=exc.http_status,
     )
@@ -111,11 +78,23 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
             f"({(limit or 0) / 1024 / 1024:.0f} MiB; server option --max-upload-mb)"
         )
         return _coachloop_error(request, err)
-    return Response(
-        {
-            "status_code": exc.status_code,
-            "error": type(exc).__name__,
-            "detail": exc.detail,
-        },
-        status_code=exc.status_code,
-    )
+    body: dict[str, Any] = {
+        "status_code": exc.status_code,
+        "error": type(exc).__name__,
+        "detail": exc.detail,
+    }
+    if isinstance(exc, ValidationException) and exc.extra:
+        # Litestar's body validation: msgspec's message names the field.
+        messages = [
+            e.get("message", str(e)) if isinstance(e, dict) else str(e)
+            for e in (exc.extra if isinstance(exc.extra, list) else [exc.extra])
+        ]
+        body["detail"] = f"{exc.detail}: {'; '.join(messages)}"
+    if exc.status_code >= 400:
+        logger.info(
+            "endpoint=rest path=%s status=%d error=%s",
+            request.url.path,
+            exc.status_code,
+            body["detail"],
+        )
+    return Response(body, status_code=exc.status_code)

@@ -28,7 +28,10 @@ class CallScoringServicer(scoring_pb2_grpc.CallScoringServicer):
     ) -> scoring_pb2.ScoreCallResponse:
         try:
             call = _to_call(request)
-            doc = await self._service.score(call, "grpc.ScoreCall")
+            if call.metadata.agent_id and self._service.store is not None:
+                doc, _ = await self._service.record(call, "grpc.ScoreCall")
+            else:
+                doc = await self._service.score(call, "grpc.ScoreCall")
         except CoachloopError as exc:
             logger.info(
                 "endpoint=grpc.ScoreCall status=%s error=%s",

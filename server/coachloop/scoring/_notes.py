@@ -8,6 +8,7 @@ coaching session.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from coachloop.config import ScoringConfig, TierConfig
@@ -19,12 +20,16 @@ _MAX_EXCERPT_S = 90.0
 """A session plays a moment, not a call: longer spans keep the first evidence."""
 
 
-def focus_criteria(scorecard: Scorecard, limit: int) -> list[CriterionResult]:
-    """Missed or partial criteria: auto-fail first, then the most points lost."""
+def focus_criteria(
+    scorecard: Scorecard, limit: int, repeated: Collection[str] = ()
+) -> list[CriterionResult]:
+    """Missed or partial criteria: auto-fail first, then those missed again and
+    again (``repeated``: earlier feedback is not sticking), then points lost."""
     lost = [c for c in scorecard.criteria if c.status in ("missed", "partial")]
     lost.sort(
         key=lambda c: (
             not (c.auto_fail and c.status == "missed"),
+            c.id not in repeated,
             c.earned - c.possible,
         )
     )
@@ -39,6 +44,7 @@ def draft_notes(
     duration: float,
     scoring: ScoringConfig,
     tiers: TierConfig,
+    repeated: Collection[str] = (),
 ) -> list[Note]:
     """Notes only for a tiered call: an untiered call needs no coaching."""
     if tier.level is None:
@@ -46,7 +52,7 @@ def draft_notes(
     by_id = {crit.id: crit for _, crit in rubric.criteria()}
     review = (call_time + timedelta(days=tiers.review_days)).strftime("%a %d %b")
     notes = []
-    for result in focus_criteria(scorecard, scoring.max_notes):
+    for result in focus_criteria(scorecard, scoring.max_notes, repeated):
         crit = by_id[result.id]
         requirement = " ".join(crit.requirement.split())
         coaching = " ".join(crit.coaching.split())

@@ -1,0 +1,1 @@
+"""The coaching-loop demo: four weeks of calls replayed through a real store."""
