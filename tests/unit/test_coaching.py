@@ -139,7 +139,7 @@ def test_effective_plan_on_a_hand_computed_series():
     assert (outcome.window.n, outcome.window.met) == (5, 4)
     assert outcome.difference == 0.5
     lo, hi = outcome.difference_interval
-    d, (elo, ehi) = rate_difference(4, 5, 3, 10)
+    _d, (elo, ehi) = rate_difference(4, 5, 3, 10)
     assert (lo, hi) == (round(elo, 4), round(ehi, 4))
     assert lo < 0.5 < hi
     assert [p.call_id for p in outcome.series] == [c.call_id for c in after]

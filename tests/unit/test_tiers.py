@@ -56,8 +56,10 @@ def test_three_misses_in_seven_days_is_tier_2_and_two_is_not(scorer):
     assert tier.level == 2
     assert tier.label == "This week"
     assert tier.reasons == [
-        "Identity verification before account details missed on 3 of the agent's "
-        "calls in the 7 days to this call"
+        (
+            "Identity verification before account details missed on 3 of the agent's "
+            "calls in the 7 days to this call"
+        )
     ]
     assert tier.due_by == (T + timedelta(hours=72)).isoformat()
     one_before = tenured(past(timedelta(days=1), 85, [ID]))
@@ -123,8 +125,10 @@ def test_a_drop_of_10_points_is_tier_4_and_9_9_is_not(scorer, before, level):
     if level == 4:
         assert tier.label == "This cycle"
         assert tier.reasons == [
-            "mean score fell 10.0 points from the 7 days before (95.0 on 2 calls "
-            "to 85.0 on 1)"
+            (
+                "mean score fell 10.0 points from the 7 days before (95.0 on 2 calls "
+                "to 85.0 on 1)"
+            )
         ]
         assert tier.due_by == (T + timedelta(days=7)).isoformat()
 
@@ -189,5 +193,5 @@ def test_configured_numbers_are_used(scorer):
 
 
 def test_bad_tier_configuration_is_refused():
-    with pytest.raises(ValueError, match="tier.repeat_misses"):
+    with pytest.raises(ValueError, match=r"tier\.repeat_misses"):
         TierConfig(repeat_misses=1)
