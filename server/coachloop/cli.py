@@ -87,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve stateless scoring only (/v1/calls:score); store nothing",
     )
     _asr_args(serve)
+
+    from coachloop.cli_coaching import add_parsers
+
+    add_parsers(sub, _db_arg)
     return parser
 
 
@@ -102,7 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "score":
             return _score(args)
-        return _serve(args)
+        if args.command == "serve":
+            return _serve(args)
+        from coachloop.cli_coaching import run
+
+        return run(args)
     except CoachloopError as exc:
         print(f"coachloop: error: {exc.message}", file=sys.stderr)
         return 2

@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import grpc
@@ -16,6 +11,7 @@ import pytest
 from coachloop_client import CoachloopHTTPError, GrpcClient, RestClient
 from coachloop_client.v1 import scoring_pb2
 from conftest import FIXTURES, SHARED_REAL
+from servers import serve
 
 pytestmark = pytest.mark.asr
 
@@ -55,58 +51,25 @@ TRANSCRIPT = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     rubrics: Path = tmp_path_factory.mktemp("rubrics")
     (rubrics / "broken.yaml").write_text(BAD_RUBRIC)
-    port, grpc_port = _free_port(), _free_port()
-    log_path = rubrics.parent / "server.log"
-    log = log_path.open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "coachloop",
-            "serve",
-            "--port",
-            str(port),
-            "--grpc-port",
-            str(grpc_port),
-            "--rubrics",
-            str(rubrics),
-            "--max-upload-mb",
-            "4",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ},
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            log.close()
-            raise RuntimeError(log_path.read_text())
-        time.sleep(0.2)
-    yield base, f"127.0.0.1:{grpc_port}"
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    workdir = tmp_path_factory.mktemp("serve")
+    with serve(
+        workdir,
+        "--rubrics",
+        str(rubrics),
+        "--max-upload-mb",
+        "4",
+        "--db",
+        str(workdir / "store.db"),
+    ) as running:
+        yield running.base, running.grpc_target
     # One INFO line per finished request, with its id and outcome.
-    lines = log_path.read_text().splitlines()
+    lines = running.log_path.read_text().splitlines()
     assert any("endpoint=rest.score call_id=same-1" in line for line in lines)
+    assert any("endpoint=grpc.ScoreCall call_id=grpc-stored" in line for line in lines)
 
 
 @pytest.fixture(scope="module")
@@ -145,11 +108,8 @@ def test_openapi_is_served(server):
 
 def test_rest_and_grpc_give_the_same_document_for_audio(rest, rpc):
     data = (FIXTURES / "billing_interrupt.flac").read_bytes()
-    meta = {
-        "call_id": "same-1",
-        "agent_id": "a-7",
-        "started_at": "2026-12-01T09:00:00Z",
-    }
+    # Without an agent id neither protocol stores the call: same document.
+    meta = {"call_id": "same-1", "started_at": "2026-12-01T09:00:00Z"}
     over_rest = rest.score_audio(data, filename="call.flac", **meta)
     over_grpc = rpc.score_audio(data, **meta)
     assert over_rest["scorecard"]["score"] == 0.0
@@ -180,6 +140,21 @@ def test_rest_and_grpc_give_the_same_document_for_a_transcript(rest, rpc):
     ]
     assert listening["evidence"][0]["start"] == 6.0
     assert _comparable(over_rest) == _comparable(over_grpc)
+
+
+def test_grpc_with_an_agent_id_stores_the_call_like_rest(server, rpc):
+    doc = rpc.score_transcript(
+        TRANSCRIPT,
+        call_id="grpc-stored",
+        agent_id="a-7",
+        started_at="2026-12-01T09:00:00Z",
+    )
+    assert doc["notes"] and all(n["id"].startswith("note_") for n in doc["notes"])
+    assert any("not in the roster" in w for w in doc["warnings"])
+    stored = httpx.get(f"{server[0]}/v1/calls/grpc-stored").json()
+    assert stored == doc
+    again = rpc.score_transcript(TRANSCRIPT, call_id="grpc-stored", agent_id="a-7")
+    assert again == doc  # sent twice: the stored result, scored once
 
 
 def test_grpc_transcript_starting_at_zero(rpc):

@@ -127,7 +127,7 @@ def test_a_drop_of_10_points_is_tier_4_and_9_9_is_not(scorer, before, level):
         assert tier.reasons == [
             (
                 "mean score fell 10.0 points from the 7 days before (95.0 on 2 calls "
-                "to 85.0 on 1)"
+                "to 85.0 on 1 call)"
             )
         ]
         assert tier.due_by == (T + timedelta(days=7)).isoformat()

@@ -86,7 +86,7 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     if isinstance(exc, ValidationException) and exc.extra:
         # Litestar's body validation: msgspec's message names the field.
         messages = [
-            e.get("message", str(e)) if isinstance(e, dict) else str(e)
+            _field_message(e)
             for e in (exc.extra if isinstance(exc.extra, list) else [exc.extra])
         ]
         body["detail"] = f"{exc.detail}: {'; '.join(messages)}"
@@ -98,3 +98,11 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
             body["detail"],
         )
     return Response(body, status_code=exc.status_code)
+
+
+def _field_message(entry: object) -> str:
+    if not isinstance(entry, dict):
+        return str(entry)
+    message = str(entry.get("message", entry))
+    key = entry.get("key")
+    return f"{message} (field {key!r})" if key else message

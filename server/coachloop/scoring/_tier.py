@@ -157,12 +157,17 @@ def _history_reasons(
                     4,
                     (
                         f"mean score fell {then_mean - now_mean:.1f} points from "
-                        f"the {days} days before ({then_mean:.1f} on {len(before)} "
-                        f"calls to {now_mean:.1f} on {len(current)})"
+                        f"the {days} days before ({then_mean:.1f} on "
+                        f"{_calls(len(before))} to {now_mean:.1f} on "
+                        f"{_calls(len(current))})"
                     ),
                 )
             )
     return out
+
+
+def _calls(n: int) -> str:
+    return f"{n} call" if n == 1 else f"{n} calls"
 
 
 def _window(
