@@ -11,7 +11,7 @@ from pathlib import Path
 import msgspec
 
 from coachloop import envs
-from coachloop.config import AsrConfig, ScoringConfig, ServerConfig
+from coachloop.config import AsrConfig, ScoringConfig, ServerConfig, TierConfig
 from coachloop.errors import CoachloopError
 
 logger = logging.getLogger("coachloop")
@@ -81,6 +81,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--grpc-port", type=int, default=50051, help="-1 disables gRPC")
     serve.add_argument("--max-upload-mb", type=float, default=64.0)
     _db_arg(serve)
+    tiers = serve.add_argument_group("triage")
+    tiers.add_argument(
+        "--due-hours",
+        default="4,72,72,168,336",
+        help="hours from call to due-by for tiers 1-5 (default 4,72,72,168,336)",
+    )
+    tiers.add_argument(
+        "--new-hire-score",
+        type=float,
+        default=70.0,
+        help="tier 3: a new hire's score below this (default 70)",
+    )
     serve.add_argument(
         "--no-store",
         action="store_true",
@@ -103,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     # faster-whisper logs two INFO lines per channel; our request line suffices.
     logging.getLogger("faster_whisper").setLevel(logging.WARNING)
+    # Alembic logs each plugin it sets up; the store logs the revision it reached.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         if args.command == "score":
             return _score(args)
@@ -194,10 +208,22 @@ def _serve(args: argparse.Namespace) -> int:
         rubrics_dir=args.rubrics or envs.rubrics_dir(),
         db_url=None if args.no_store else (args.db or envs.db_url()),
     )
+    try:
+        hours = tuple(float(h) for h in args.due_hours.split(","))
+    except ValueError:
+        raise ValueError(
+            "--due-hours needs five numbers, e.g. 4,72,72,168,336; "
+            f"got {args.due_hours!r}"
+        ) from None
+    tiers = TierConfig(
+        due_hours=hours,  # type: ignore[arg-type]
+        new_hire_score=args.new_hire_score,
+    )
     run_server(
         server,
         _asr_config(args),
         ScoringConfig(phrase_threshold=args.phrase_threshold),
+        tiers,
     )
     return 0
 

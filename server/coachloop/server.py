@@ -47,8 +47,13 @@ def build_service(
     return ScoringService(pipeline, server, store)
 
 
-def run_server(server: ServerConfig, asr: AsrConfig, scoring: ScoringConfig) -> None:
-    asyncio.run(_serve(build_service(server, asr, scoring)))
+def run_server(
+    server: ServerConfig,
+    asr: AsrConfig,
+    scoring: ScoringConfig,
+    tiers: TierConfig | None = None,
+) -> None:
+    asyncio.run(_serve(build_service(server, asr, scoring, tiers)))
 
 
 async def _serve(service: ScoringService) -> None:
