@@ -8,6 +8,7 @@ from coachloop.errors import (
     Conflict,
     InvalidRubric,
     NotFound,
+    Overloaded,
     PayloadTooLarge,
     RubricNotFound,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "Conflict",
     "InvalidRubric",
     "NotFound",
+    "Overloaded",
     "PayloadTooLarge",
     "RubricNotFound",
     "__version__",

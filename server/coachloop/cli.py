@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
 from coachloop import envs
-from coachloop.config import AsrConfig, ScoringConfig, ServerConfig, TierConfig
+from coachloop.config import (
+    AsrConfig,
+    BatchConfig,
+    ScoringConfig,
+    ServerConfig,
+    TierConfig,
+)
+from coachloop.config._profiles import profile_defaults
 from coachloop.errors import CoachloopError
 
 logger = logging.getLogger("coachloop")
@@ -20,13 +29,27 @@ logger = logging.getLogger("coachloop")
 def _asr_args(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("speech recognition")
     g.add_argument(
+        "--profile",
+        default="cpu",
+        choices=["cpu", "gpu"],
+        help="cpu: embedded tiny.en int8; gpu: --model (large Whisper) float16 on CUDA",
+    )
+    g.add_argument(
         "--model", help="CTranslate2 Whisper directory (default: embedded tiny.en)"
     )
-    g.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"])
+    g.add_argument("--device", default=None, choices=["cpu", "cuda", "auto"])
     g.add_argument(
         "--compute-type", default=None, help="default: int8 on cpu, float16 on cuda"
     )
-    g.add_argument("--beam-size", type=int, default=1)
+    g.add_argument("--beam-size", type=int, default=None)
+    g.add_argument("--max-batch-size", type=int, help="speech chunks per model call")
+    g.add_argument(
+        "--max-wait-ms", type=float, help="how long a chunk waits for a fuller batch"
+    )
+    g.add_argument("--max-queue-size", type=int, help="queued chunks before 503s")
+    g.add_argument(
+        "--request-timeout-s", type=float, help="fail a call not transcribed by then"
+    )
     g.add_argument("--threads", type=int, default=0, help="CPU threads (0 = all)")
     g.add_argument("--no-vad", action="store_true", help="transcribe without VAD")
     g.add_argument(
@@ -39,15 +62,41 @@ def _asr_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _asr_config(args: argparse.Namespace) -> AsrConfig:
-    compute = args.compute_type or ("float16" if args.device == "cuda" else "int8")
+    defaults = profile_defaults(args.profile)["asr"]
+    device = args.device or defaults["device"]
+    if args.compute_type:
+        compute = args.compute_type
+    elif args.device and args.device != defaults["device"]:
+        compute = "float16" if device == "cuda" else "int8"
+    else:
+        compute = defaults["compute_type"]
+    model = args.model or envs.model_path()
+    if args.profile == "gpu" and model is None:
+        raise ValueError(
+            "the gpu profile needs a large Whisper model: --model DIR or "
+            "COACHLOOP_MODEL_PATH (a CTranslate2 directory; see models/README.md)"
+        )
     return AsrConfig(
-        model_path=args.model or envs.model_path(),
-        device=args.device,
+        model_path=model,
+        device=device,
         compute_type=compute,
-        beam_size=args.beam_size,
+        beam_size=args.beam_size or defaults["beam_size"],
         cpu_threads=args.threads,
         vad_filter=not args.no_vad,
     )
+
+
+def _batch_config(args: argparse.Namespace) -> BatchConfig:
+    values = profile_defaults(args.profile)["batch"]
+    for name in (
+        "max_batch_size",
+        "max_wait_ms",
+        "max_queue_size",
+        "request_timeout_s",
+    ):
+        if getattr(args, name) is not None:
+            values[name] = getattr(args, name)
+    return BatchConfig(**values)
 
 
 def _db_arg(parser: argparse.ArgumentParser) -> None:
@@ -64,7 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     score = sub.add_parser("score", help="score one call recording or transcript")
-    score.add_argument("file", help="audio file, or a transcript .json")
+    score.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="audio file(s), or transcript .json; several are batched together",
+    )
     score.add_argument(
         "--rubric", default="customer-service", help="rubric id or YAML path"
     )
@@ -135,22 +189,65 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
-    from coachloop.pipeline import (
-        CallMetadata,
-        CallRequest,
-        Pipeline,
-        parse_channel_map,
-    )
+    from coachloop.pipeline import Pipeline
     from coachloop.report import render_report
     from coachloop.rubrics import RubricRegistry
+
+    paths = [Path(f) for f in args.files]
+    if len(paths) > 1 and args.call_id:
+        raise ValueError("--call-id names one call; give one file with it")
+    requests = [_request(args, path) for path in paths]
+    pipeline = Pipeline(
+        registry=RubricRegistry(args.rubrics or envs.rubrics_dir()),
+        asr=_asr_config(args),
+        batch=_batch_config(args),
+        scoring=ScoringConfig(phrase_threshold=args.phrase_threshold),
+        allow_rubric_paths=True,
+    )
+    if len(requests) == 1:
+        docs = [pipeline.score(requests[0])]
+    else:
+        # Batch mode: every file's speech goes through one scheduler, as
+        # concurrent requests to the server would.
+        docs = asyncio.run(_score_many(pipeline, requests))
+    if args.json:
+        value: object = docs[0] if len(docs) == 1 else docs
+        sys.stdout.write(
+            msgspec.json.format(msgspec.json.encode(value), indent=2).decode()
+        )
+        sys.stdout.write("\n")
+    else:
+        print("\n\n".join(render_report(doc) for doc in docs))
+    return 0
+
+
+async def _score_many(pipeline: Any, requests: list[Any]) -> list[Any]:
+    from coachloop.engines.asr import AsrScheduler
+
+    scheduler = AsrScheduler(pipeline.engine, pipeline.engine.batch)
+    scheduler.start()
+    loop = asyncio.get_running_loop()
+
+    async def one(request: Any) -> Any:
+        prepared = await loop.run_in_executor(None, pipeline.prepare, request)
+        results = await scheduler.transcribe(prepared.signals)
+        return pipeline.finish(prepared, results).document
+
+    try:
+        return list(await asyncio.gather(*(one(r) for r in requests)))
+    finally:
+        await scheduler.close()
+
+
+def _request(args: argparse.Namespace, path: Path) -> Any:
+    from coachloop.errors import BadRequest
+    from coachloop.pipeline import CallMetadata, CallRequest, parse_channel_map
     from coachloop.transcript import TranscriptIn
 
-    path = Path(args.file)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        print(f"coachloop: error: cannot read {path}: {exc.strerror}", file=sys.stderr)
-        return 2
+        raise BadRequest(f"cannot read {path}: {exc.strerror}") from None
     started_at = _parse_time(args.started_at) if args.started_at else None
     meta = CallMetadata(
         call_id=args.call_id or path.stem,
@@ -159,33 +256,15 @@ def _score(args: argparse.Namespace) -> int:
         rubric=args.rubric,
         channels=list(parse_channel_map(args.channels)) if args.channels else None,
     )
-    pipeline = Pipeline(
-        registry=RubricRegistry(args.rubrics or envs.rubrics_dir()),
-        asr=_asr_config(args),
-        scoring=ScoringConfig(phrase_threshold=args.phrase_threshold),
-        allow_rubric_paths=True,
-    )
-    if path.suffix.lower() == ".json":
-        from coachloop.errors import BadRequest
-
-        try:
-            transcript = msgspec.json.decode(data, type=TranscriptIn)
-        except msgspec.ValidationError as exc:
-            raise BadRequest(f"invalid transcript {path}: {exc}") from None
-        except msgspec.DecodeError as exc:
-            raise BadRequest(f"invalid transcript {path}: not JSON ({exc})") from None
-        request = CallRequest(metadata=meta, transcript=transcript)
-    else:
-        request = CallRequest(metadata=meta, audio=data)
-    doc = pipeline.score(request)
-    if args.json:
-        sys.stdout.write(
-            msgspec.json.format(msgspec.json.encode(doc), indent=2).decode()
-        )
-        sys.stdout.write("\n")
-    else:
-        print(render_report(doc))
-    return 0
+    if path.suffix.lower() != ".json":
+        return CallRequest(metadata=meta, audio=data)
+    try:
+        transcript = msgspec.json.decode(data, type=TranscriptIn)
+    except msgspec.ValidationError as exc:
+        raise BadRequest(f"invalid transcript {path}: {exc}") from None
+    except msgspec.DecodeError as exc:
+        raise BadRequest(f"invalid transcript {path}: not JSON ({exc})") from None
+    return CallRequest(metadata=meta, transcript=transcript)
 
 
 def _parse_time(text: str) -> datetime:
@@ -224,6 +303,7 @@ def _serve(args: argparse.Namespace) -> int:
         _asr_config(args),
         ScoringConfig(phrase_threshold=args.phrase_threshold),
         tiers,
+        _batch_config(args),
     )
     return 0
 

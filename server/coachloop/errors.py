@@ -12,6 +12,7 @@
     │   ├── Conflict               409 / FAILED_PRECONDITION (e.g. note state)
     │   ├── InvalidRubric          422 / INVALID_ARGUMENT (message has the field path)
     │   └── PayloadTooLarge        413 / RESOURCE_EXHAUSTED (message has the limit)
+    ├── Overloaded                 503 / RESOURCE_EXHAUSTED, with Retry-After
     └── EngineError                500 / INTERNAL: a model failed on valid input
 
 Adapters never build status codes themselves: they read ``http_status`` and
@@ -86,6 +87,17 @@ class InvalidRubric(ClientError):
 class PayloadTooLarge(ClientError):
     http_status = 413
     grpc_code = "RESOURCE_EXHAUSTED"
+
+
+class Overloaded(CoachloopError):
+    """The server is at capacity: the request is refused now, not queued."""
+
+    http_status = 503
+    grpc_code = "RESOURCE_EXHAUSTED"
+
+    def __init__(self, message: str, *, retry_after_s: float) -> None:
+        super().__init__(message, retry_after_s=retry_after_s)
+        self.retry_after_s = retry_after_s
 
 
 class EngineError(CoachloopError):

@@ -15,10 +15,12 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import msgspec
+import numpy as np
+import numpy.typing as npt
 
 from coachloop.audio import decode_audio
 from coachloop.audio._decode import channels_identical
-from coachloop.config import AsrConfig, ScoringConfig, TierConfig
+from coachloop.config import AsrConfig, BatchConfig, ScoringConfig, TierConfig
 from coachloop.document import (
     ChannelInfo,
     Channels,
@@ -30,7 +32,7 @@ from coachloop.document import (
     TranscriptUtterance,
 )
 from coachloop.engines.asr import build_utterances
-from coachloop.errors import BadRequest
+from coachloop.errors import BadRequest, EngineError
 from coachloop.rubrics import Rubric, RubricRegistry
 from coachloop.scoring import (
     AgentHistory,
@@ -82,6 +84,26 @@ class CallRequest:
     transcript: TranscriptIn | None = None
 
 
+@dataclasses.dataclass(kw_only=True)
+class Prepared:
+    """A checked request with its audio decoded, waiting for the model."""
+
+    request: CallRequest
+    rubric: Rubric
+    call_time: datetime
+    started: float
+    """``perf_counter`` at receipt, for the total time."""
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    transcript: Transcript | None = None
+    """Set when the caller sent a transcript instead of audio."""
+    signals: list[npt.NDArray[np.float32]] = dataclasses.field(default_factory=list)
+    """Channels to transcribe (one when mono or identical), 16 kHz float."""
+    speakers: list[Speaker] = dataclasses.field(default_factory=list)
+    source: Source = dataclasses.field(default_factory=lambda: Source(kind="audio"))
+    duration: float = 0.0
+    decode_s: float = 0.0
+
+
 @dataclasses.dataclass(frozen=True)
 class ScoredCall:
     """A scored call before history is applied: what :meth:`Pipeline.coach` needs."""
@@ -120,6 +142,7 @@ class Pipeline:
         scoring: ScoringConfig | None = None,
         tiers: TierConfig | None = None,
         engine: WhisperEngine | None = None,
+        batch: BatchConfig | None = None,
         allow_rubric_paths: bool = False,
     ) -> None:
         self.registry = registry
@@ -128,6 +151,7 @@ class Pipeline:
         self.tiers = tiers or TierConfig()
         self.matcher = PhraseMatcher(self.scoring.phrase_threshold)
         self._engine = engine
+        self._batch = batch
         self.allow_rubric_paths = allow_rubric_paths
 
     @property
@@ -136,7 +160,7 @@ class Pipeline:
         if self._engine is None:
             from coachloop.engines.asr import WhisperEngine
 
-            self._engine = WhisperEngine(self.asr_config)
+            self._engine = WhisperEngine(self.asr_config, self._batch)
         return self._engine
 
     def score(self, request: CallRequest) -> Document:
@@ -172,43 +196,71 @@ class Pipeline:
         return msgspec.structs.replace(doc, tier=tier, notes=notes, timings=timings)
 
     def score_call(self, request: CallRequest) -> ScoredCall:
-        """Score one call. Blocking (runs the model); adapters call it off-loop."""
+        """Score one call. Blocking (runs the model); adapters call it off-loop.
+
+        The server runs the same three steps, with the ASR step shared across
+        calls by the scheduler: :meth:`prepare`, transcription, :meth:`finish`.
+        """
+        prepared = self.prepare(request)
+        results = [self.engine.transcribe_channel(s) for s in prepared.signals]
+        return self.finish(prepared, results)
+
+    def prepare(self, request: CallRequest) -> Prepared:
+        """Check the request and decode its audio: everything before the model."""
         started = time.perf_counter()
         meta = request.metadata
-        # 1. Resolve the rubric first: a wrong id should not cost an ASR run.
+        # Resolve the rubric first: a wrong id should not cost an ASR run.
         rubric = self.registry.get(meta.rubric, allow_path=self.allow_rubric_paths)
         channel_map = (
             parse_channel_map(meta.channels) if meta.channels else DEFAULT_CHANNELS
         )
-        call_time = _call_time(meta.started_at)
-        warnings: list[str] = []
-        # 2. Words on the call's timeline, from audio or from the caller.
+        prepared = Prepared(
+            request=request,
+            rubric=rubric,
+            call_time=_call_time(meta.started_at),
+            started=started,
+        )
         if request.audio is not None:
-            transcript, channels, source, decode_s, vad_s, asr_s = self._from_audio(
-                request.audio, channel_map, warnings
-            )
-            asr_options = self.engine.options()
-        elif request.transcript is not None:
-            transcript = transcript_from_input(request.transcript)
+            self._decode(prepared, request.audio, channel_map)
+        elif request.transcript is None:
+            raise BadRequest("a call needs audio or a transcript; neither was sent")
+        else:
+            # Validate now, so a bad transcript fails before any queueing.
+            prepared.transcript = transcript_from_input(request.transcript)
+        return prepared
+
+    def finish(
+        self, prepared: Prepared, results: Sequence[ChannelResult]
+    ) -> ScoredCall:
+        """Utterances, rubric, tier and notes from the channels' words."""
+        meta = prepared.request.metadata
+        warnings = prepared.warnings
+        if prepared.transcript is not None:
+            transcript = prepared.transcript
             roles = sorted({u.speaker for u in transcript.utterances})
             channels = Channels(mode="transcript", map=list(roles), channels=[])
             source = Source(kind="transcript")
-            decode_s = vad_s = asr_s = 0.0
+            vad_s = asr_s = 0.0
             asr_options = None
         else:
-            raise BadRequest("a call needs audio or a transcript; neither was sent")
+            transcript, channels = self._from_words(prepared, results)
+            source = prepared.source
+            vad_s = sum(r.vad_s for r in results)
+            asr_s = sum(r.asr_s for r in results)
+            asr_options = self.engine.options()
         if not transcript.has_speech:
             warnings.append("no speech found: the call is unscorable")
         elif not transcript.has_roles:
             warnings.append(
                 "speaker roles are unknown (mono): criteria that need roles are na"
             )
-        # 3. Rubric, tier and notes: pure functions of the transcript.
+        # Rubric, tier and notes: pure functions of the transcript.
         scoring_started = time.perf_counter()
-        scorecard = score_transcript(rubric, transcript, self.matcher)
+        call_time = prepared.call_time
+        scorecard = score_transcript(prepared.rubric, transcript, self.matcher)
         tier = triage(scorecard, call_time, self.tiers)
         notes = draft_notes(
-            rubric,
+            prepared.rubric,
             scorecard,
             tier,
             call_time,
@@ -245,67 +297,73 @@ class Pipeline:
                 asr=asr_options, phrase_threshold=self.scoring.phrase_threshold
             ),
             timings=Timings(
-                decode_s=round(decode_s, 4),
+                decode_s=round(prepared.decode_s, 4),
                 vad_s=round(vad_s, 4),
                 asr_s=round(asr_s, 4),
                 scoring_s=round(scoring_s, 4),
-                total_s=round(time.perf_counter() - started, 4),
+                total_s=round(time.perf_counter() - prepared.started, 4),
             ),
         )
-        return ScoredCall(document=doc, rubric=rubric, call_time=call_time)
+        return ScoredCall(document=doc, rubric=prepared.rubric, call_time=call_time)
 
-    def _from_audio(
+    def _decode(
         self,
+        prepared: Prepared,
         data: bytes,
         channel_map: tuple[Speaker, Speaker],
-        warnings: list[str],
-    ) -> tuple[Transcript, Channels, Source, float, float, float]:
+    ) -> None:
         started = time.perf_counter()
         audio = decode_audio(data)
-        decode_s = time.perf_counter() - started
-        source = Source(
+        prepared.decode_s = time.perf_counter() - started
+        prepared.source = Source(
             kind="audio",
             container=audio.container,
             codec=audio.codec,
             sample_rate=audio.source_rate,
             bytes=len(data),
         )
+        prepared.duration = audio.duration
         signals = audio.channels
         if len(signals) == 2 and channels_identical(
             signals[0], signals[1], self.asr_config.identical_channel_ratio
         ):
-            warnings.append(
+            prepared.warnings.append(
                 "both channels carry the same audio (a mono call copied to stereo): "
                 "transcribed once as mono, speaker roles unknown"
             )
             signals = [signals[0]]
-        speakers: list[Speaker] = (
-            list(channel_map) if len(signals) == 2 else ["unknown"]
-        )
-        results: list[ChannelResult] = [
-            self.engine.transcribe_channel(signal) for signal in signals
-        ]
+        prepared.signals = signals
+        prepared.speakers = list(channel_map) if len(signals) == 2 else ["unknown"]
+
+    def _from_words(
+        self, prepared: Prepared, results: Sequence[ChannelResult]
+    ) -> tuple[Transcript, Channels]:
+        speakers = prepared.speakers
+        if len(results) != len(speakers):
+            raise EngineError(
+                f"got {len(results)} channel results for {len(speakers)} channels"
+            )
         utterances = build_utterances(
             [(spk, r.words) for spk, r in zip(speakers, results, strict=True)],
             self.asr_config.utterance_gap_s,
         )
-        transcript = Transcript(utterances=utterances, duration=audio.duration)
+        transcript = Transcript(utterances=utterances, duration=prepared.duration)
         infos = [
             _channel_info(i, spk, r)
             for i, (spk, r) in enumerate(zip(speakers, results, strict=True))
         ]
         for info in infos:
             if info.coverage is not None and info.coverage < 0.5 and info.voiced_s >= 2:
-                warnings.append(
+                prepared.warnings.append(
                     f"channel {info.index} ({info.speaker}): only {info.coverage:.0%} "
                     f"of {info.voiced_s:.1f} s of voiced audio got words"
                 )
         channels = Channels(
-            mode="stereo" if len(signals) == 2 else "mono", map=speakers, channels=infos
+            mode="stereo" if len(results) == 2 else "mono",
+            map=list(speakers),
+            channels=infos,
         )
-        vad_s = sum(r.vad_s for r in results)
-        asr_s = sum(r.asr_s for r in results)
-        return transcript, channels, source, decode_s, vad_s, asr_s
+        return transcript, channels
 
 
 def _channel_info(index: int, speaker: Speaker, result: ChannelResult) -> ChannelInfo:

@@ -8,6 +8,7 @@ import signal
 
 from coachloop.config import (
     AsrConfig,
+    BatchConfig,
     PlanConfig,
     ScoringConfig,
     ServerConfig,
@@ -30,6 +31,7 @@ def build_service(
     scoring: ScoringConfig,
     tiers: TierConfig | None = None,
     plans: PlanConfig | None = None,
+    batch: BatchConfig | None = None,
 ) -> ScoringService:
     """Everything that can fail at start-up fails here, before a port opens:
     configuration, rubrics, the model, and the store's migrations."""
@@ -40,7 +42,7 @@ def build_service(
         # server still starts; say so loudly now rather than on first use.
         logger.warning("%s", problem)
     store = Store(server.db_url, tiers=tiers, plans=plans) if server.db_url else None
-    engine = WhisperEngine(asr)
+    engine = WhisperEngine(asr, batch or BatchConfig())
     pipeline = Pipeline(
         registry=registry, asr=asr, scoring=scoring, tiers=tiers, engine=engine
     )
@@ -52,8 +54,9 @@ def run_server(
     asr: AsrConfig,
     scoring: ScoringConfig,
     tiers: TierConfig | None = None,
+    batch: BatchConfig | None = None,
 ) -> None:
-    asyncio.run(_serve(build_service(server, asr, scoring, tiers)))
+    asyncio.run(_serve(build_service(server, asr, scoring, tiers, batch=batch)))
 
 
 async def _serve(service: ScoringService) -> None:
@@ -83,6 +86,7 @@ async def _serve(service: ScoringService) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    await service.start()
     http_task = asyncio.create_task(http.serve())
     logger.info("rest listening on http://%s:%d", config.host, config.port)
     await asyncio.wait(
@@ -93,4 +97,4 @@ async def _serve(service: ScoringService) -> None:
     if grpc_server is not None:
         await grpc_server.stop(grace=5)
     await http_task
-    service.close()
+    await service.close()

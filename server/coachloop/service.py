@@ -1,9 +1,9 @@
 """The service both protocol adapters share: one pipeline, one model, one store.
 
-The model runs on a single worker thread. CTranslate2 already spreads one
-transcription over every core, so running two calls at once on a CPU only
-splits the same cores; a single worker keeps latency predictable and memory
-flat, and the event loop stays free for health checks and uploads.
+A call goes through three steps: decoding and checks on a CPU pool, speech
+recognition through the scheduler (chunks of every in-flight call batched on
+the one model thread), then scoring on the CPU pool again. The event loop
+only awaits, so health checks and uploads never wait behind the model.
 
 The store has a thread of its own: SQLite takes one writer at a time, and
 queue reads and note reviews need not wait behind a transcription.
@@ -23,8 +23,9 @@ from typing import Any, ParamSpec, TypeVar
 from coachloop import __version__
 from coachloop.config import ServerConfig
 from coachloop.document import Document
+from coachloop.engines.asr import AsrScheduler
 from coachloop.errors import BadRequest
-from coachloop.pipeline import CallRequest, Pipeline
+from coachloop.pipeline import CallRequest, Pipeline, ScoredCall
 from coachloop.store import Store
 
 logger = logging.getLogger(__name__)
@@ -40,11 +41,30 @@ class ScoringService:
         self.pipeline = pipeline
         self.server = server
         self.store = store
+        self.scheduler = AsrScheduler(pipeline.engine, pipeline.engine.batch)
         self._executor = concurrent.futures.ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="coachloop-asr"
+            max_workers=2, thread_name_prefix="coachloop-cpu"
         )
         self._db = concurrent.futures.ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="coachloop-db"
+        )
+
+    async def start(self) -> None:
+        """Start the scheduler's loop; call once the event loop runs."""
+        self.scheduler.start()
+
+    async def _score_call(self, request: CallRequest) -> ScoredCall:
+        loop = asyncio.get_running_loop()
+        prepared = await loop.run_in_executor(
+            self._executor, self.pipeline.prepare, request
+        )
+        results = (
+            await self.scheduler.transcribe(prepared.signals)
+            if prepared.signals
+            else []
+        )
+        return await loop.run_in_executor(
+            self._executor, self.pipeline.finish, prepared, results
         )
 
     def require_store(self) -> Store:
@@ -75,10 +95,7 @@ class ScoringService:
             if stored is not None:
                 self._log(request_id, endpoint, stored, started, "duplicate")
                 return stored, False
-        loop = asyncio.get_running_loop()
-        scored = await loop.run_in_executor(
-            self._executor, self.pipeline.score_call, request
-        )
+        scored = await self._score_call(request)
         doc, created = await self.db(
             store.record_call,
             scored.document,
@@ -93,8 +110,7 @@ class ScoringService:
         """Score off the event loop and log the one line for this request."""
         started = time.perf_counter()
         request_id = uuid.uuid4().hex[:12]
-        loop = asyncio.get_running_loop()
-        doc = await loop.run_in_executor(self._executor, self.pipeline.score, request)
+        doc = (await self._score_call(request)).document
         self._log(request_id, endpoint, doc, started, "ok")
         return doc
 
@@ -136,9 +152,12 @@ class ScoringService:
                 else None
             ),
             "tiers": dataclasses.asdict(self.pipeline.tiers),
+            "batch": dataclasses.asdict(self.scheduler.config),
+            "scheduler": dataclasses.asdict(self.scheduler.stats()),
         }
 
-    def close(self) -> None:
+    async def close(self) -> None:
+        await self.scheduler.close()
         self._executor.shutdown(wait=False, cancel_futures=True)
         self._db.shutdown(wait=True)
         if self.store is not None:

@@ -1,7 +1,15 @@
 """Typed configuration, one class per concern, checked before any model loads."""
 
 from coachloop.config._asr import AsrConfig
+from coachloop.config._batch import BatchConfig
 from coachloop.config._scoring import PlanConfig, ScoringConfig, TierConfig
 from coachloop.config._server import ServerConfig
 
-__all__ = ["AsrConfig", "PlanConfig", "ScoringConfig", "ServerConfig", "TierConfig"]
+__all__ = [
+    "AsrConfig",
+    "BatchConfig",
+    "PlanConfig",
+    "ScoringConfig",
+    "ServerConfig",
+    "TierConfig",
+]

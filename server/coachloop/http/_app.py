@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from litestar import Litestar, Request, Response, get, post
@@ -10,7 +11,7 @@ from litestar.openapi import OpenAPIConfig
 
 from coachloop import __version__
 from coachloop.document import Document
-from coachloop.errors import CoachloopError, PayloadTooLarge
+from coachloop.errors import CoachloopError, Overloaded, PayloadTooLarge
 from coachloop.http._read import read_call
 from coachloop.http._store import ROUTES
 from coachloop.service import ScoringService
@@ -59,6 +60,9 @@ def _coachloop_error(
         exc.http_status,
         exc.message,
     )
+    headers = {}
+    if isinstance(exc, Overloaded):
+        headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after_s)))
     return Response(
         {
             "status_code": exc.http_status,
@@ -67,6 +71,7 @@ def _coachloop_error(
             **exc.details,
         },
         status_code=exc.http_status,
+        headers=headers,
     )
 
 

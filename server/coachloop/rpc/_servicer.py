@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from datetime import datetime
 
 import grpc
@@ -9,7 +10,7 @@ from coachloop_client.v1 import scoring_pb2, scoring_pb2_grpc
 from google.protobuf import json_format
 
 from coachloop.document import Document
-from coachloop.errors import BadRequest, CoachloopError
+from coachloop.errors import BadRequest, CoachloopError, Overloaded
 from coachloop.pipeline import DEFAULT_RUBRIC, CallMetadata, CallRequest
 from coachloop.service import ScoringService
 from coachloop.transcript import TranscriptIn
@@ -38,7 +39,14 @@ class CallScoringServicer(scoring_pb2_grpc.CallScoringServicer):
                 exc.grpc_code,
                 exc.message,
             )
-            await context.abort(getattr(grpc.StatusCode, exc.grpc_code), exc.message)
+            trailing = ()
+            if isinstance(exc, Overloaded):
+                trailing = (("retry-after", str(max(1, math.ceil(exc.retry_after_s)))),)
+            await context.abort(
+                getattr(grpc.StatusCode, exc.grpc_code),
+                exc.message,
+                trailing_metadata=trailing,
+            )
             raise AssertionError("unreachable: abort raises") from exc
         return document_to_proto(doc)
 

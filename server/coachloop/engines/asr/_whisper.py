@@ -1,8 +1,12 @@
-"""faster-whisper (CTranslate2) on one channel at a time, on the call's timeline.
+"""The resident Whisper model (CTranslate2): voice detection, chunks, batches.
 
 The engine holds only the loaded model and its options; everything about one
 call lives in the arguments and return values, so one engine serves many
-requests without text crossing between them.
+requests without text crossing between them. A channel goes through three
+steps, which the scheduler (``_scheduler.py``) runs for many calls at once:
+:meth:`WhisperEngine.speech` (VAD and chunks), :meth:`WhisperEngine.decode`
+(a batch of chunks from any calls) and :func:`channel_result` (the words back
+on the channel's timeline).
 """
 
 from __future__ import annotations
@@ -10,7 +14,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -18,7 +23,10 @@ import numpy.typing as npt
 from coachloop import envs
 from coachloop.audio import SAMPLE_RATE
 from coachloop.audio._decode import duration_of
+from coachloop.config import BatchConfig
 from coachloop.document import AsrOptions
+from coachloop.engines.asr._batch import BatchDecoder, ChunkText, DecodeOptions
+from coachloop.engines.asr._chunks import WINDOW_S, Chunk, pack
 from coachloop.errors import EngineError
 from coachloop.transcript import Word
 
@@ -27,8 +35,15 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Tokens Whisper emits for music and noise rather than speech.
-_NON_SPEECH = frozenset("♪♫♬*-–—.,!?…")
+
+@dataclasses.dataclass(frozen=True)
+class Speech:
+    """One channel after voice detection: what the model still has to read."""
+
+    chunks: list[Chunk]
+    voiced: list[tuple[float, float]]
+    duration: float
+    vad_s: float
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,11 +58,12 @@ class ChannelResult:
 class WhisperEngine:
     """A Whisper model loaded once and shared by every request."""
 
-    def __init__(self, config: AsrConfig) -> None:
+    def __init__(self, config: AsrConfig, batch: BatchConfig | None = None) -> None:
         envs.set_offline()
         from faster_whisper import WhisperModel
 
         self.config = config
+        self.batch = batch or BatchConfig()
         self.model_path = config.resolved_model_path()
         started = time.perf_counter()
         try:
@@ -62,6 +78,9 @@ class WhisperEngine:
             raise EngineError(
                 f"could not load the Whisper model at {self.model_path}: {exc}"
             ) from exc
+        self._decoder = BatchDecoder(
+            self._model, DecodeOptions(beam_size=config.beam_size), config.language
+        )
         logger.info(
             "loaded whisper model=%s device=%s compute_type=%s in %.2fs",
             self.model_path,
@@ -86,58 +105,64 @@ class WhisperEngine:
             utterance_gap_s=c.utterance_gap_s,
         )
 
-    def transcribe_channel(self, audio: npt.NDArray[np.float32]) -> ChannelResult:
-        """Words of one channel with times in seconds from the start of the call."""
+    def speech(self, audio: npt.NDArray[np.float32]) -> Speech:
+        """Voice detection and chunking of one channel (CPU, no model)."""
         from faster_whisper.vad import VadOptions, get_speech_timestamps
 
         c = self.config
-        duration = duration_of(audio)
-        vad_options = VadOptions(
-            threshold=c.vad_threshold, min_silence_duration_ms=c.vad_min_silence_ms
-        )
         started = time.perf_counter()
-        regions = get_speech_timestamps(audio, vad_options)
-        voiced = [(r["start"] / SAMPLE_RATE, r["end"] / SAMPLE_RATE) for r in regions]
-        vad_s = time.perf_counter() - started
-        if c.vad_filter and not voiced:
-            # Nothing voiced: skip the model, which invents text over silence.
-            return ChannelResult([], [], vad_s, 0.0)
-        started = time.perf_counter()
-        try:
-            segments, _info = self._model.transcribe(
-                audio,
-                language=c.language,
-                beam_size=c.beam_size,
-                word_timestamps=True,
-                condition_on_previous_text=False,
-                vad_filter=c.vad_filter,
-                vad_parameters=vad_options,
+        if c.vad_filter:
+            options = VadOptions(
+                threshold=c.vad_threshold,
+                min_silence_duration_ms=c.vad_min_silence_ms,
+                max_speech_duration_s=WINDOW_S,
             )
-            words = [
-                _clamp(w, duration)
-                for segment in segments
-                for w in segment.words or ()
-                if not _is_noise(w.word)
+            regions = [
+                (r["start"], r["end"]) for r in get_speech_timestamps(audio, options)
             ]
+        else:
+            regions = [(0, len(audio))] if len(audio) else []
+        voiced = [(a / SAMPLE_RATE, b / SAMPLE_RATE) for a, b in regions]
+        # Nothing voiced: no chunk, so the model never invents text over silence.
+        chunks = pack(audio, regions)
+        return Speech(chunks, voiced, duration_of(audio), time.perf_counter() - started)
+
+    def decode(self, chunks: Sequence[Chunk]) -> list[ChunkText]:
+        """One batch through the model: one result per chunk, checked."""
+        try:
+            results = self._decoder.decode(chunks)
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"speech recognition failed: {exc}") from exc
-        return ChannelResult(words, voiced, vad_s, time.perf_counter() - started)
+        if len(results) != len(chunks):
+            raise EngineError(
+                f"the model returned {len(results)} results for {len(chunks)} chunks"
+            )
+        return results
+
+    def transcribe_channel(self, audio: npt.NDArray[np.float32]) -> ChannelResult:
+        """One channel on its own, in batches of its own chunks (CLI, tests)."""
+        speech = self.speech(audio)
+        started = time.perf_counter()
+        texts: list[ChunkText] = []
+        size = self.batch.max_batch_size
+        for i in range(0, len(speech.chunks), size):
+            texts.extend(self.decode(speech.chunks[i : i + size]))
+        return channel_result(speech, texts, time.perf_counter() - started)
 
 
-def _is_noise(token: str) -> bool:
-    stripped = token.strip()
-    return not stripped or all(ch in _NON_SPEECH for ch in stripped)
-
-
-def _clamp(word: Any, duration: float) -> Word:
-    # Whisper's word times can overshoot the end of the audio by a frame or
-    # start after they end; keep the invariant 0 <= start <= end <= duration.
-    start = min(max(float(word.start), 0.0), duration)
-    end = min(max(float(word.end), start), duration)
-    start, end = round(start, 3), round(end, 3)
-    return Word(
-        min(start, duration),
-        min(end, duration),
-        word.word.strip(),
-        float(word.probability),
+def channel_result(
+    speech: Speech, texts: Sequence[ChunkText], asr_s: float
+) -> ChannelResult:
+    """The channel's words in time order, inside ``[0, duration]``."""
+    words = sorted(
+        (_clamp(w, speech.duration) for t in texts for w in t.words),
+        key=lambda w: (w.start, w.end),
     )
+    return ChannelResult(words, speech.voiced, speech.vad_s, asr_s)
+
+
+def _clamp(word: Word, duration: float) -> Word:
+    # Keep the invariant 0 <= start <= end <= duration after rounding.
+    start = min(max(word.start, 0.0), duration)
+    end = min(max(word.end, start), duration)
+    return Word(start, end, word.text, word.probability)

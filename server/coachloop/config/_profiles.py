@@ -1,0 +1,35 @@
+"""Named deployment profiles: the defaults a machine of each kind starts from.
+
+``cpu`` is the embedded tiny.en model in int8 (nothing to download or
+convert); ``gpu`` is a large Whisper model in float16 on CUDA, from a local
+CTranslate2 directory (``models/README.md`` shows how to convert one), with
+batches sized for a data-centre card. Flags and environment variables
+override any field.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+Profile = Literal["cpu", "gpu"]
+
+PROFILES: dict[str, dict[str, dict[str, Any]]] = {
+    "cpu": {
+        "asr": {"device": "cpu", "compute_type": "int8", "beam_size": 1},
+        # tiny.en on CPU: 8 chunks a batch measured best on 2 and 16 cores
+        # (bench/run.py); the wait is short because a CPU batch takes ~1 s.
+        "batch": {"max_batch_size": 8, "max_wait_ms": 20.0, "max_queue_size": 512},
+    },
+    "gpu": {
+        "asr": {"device": "cuda", "compute_type": "float16", "beam_size": 1},
+        # large-v3-turbo on one H200: 64 chunks (32 min of speech) per batch
+        # keeps the card busy; the queue holds about 10 hours of speech.
+        "batch": {"max_batch_size": 64, "max_wait_ms": 30.0, "max_queue_size": 4096},
+    },
+}
+
+
+def profile_defaults(name: str) -> dict[str, dict[str, Any]]:
+    if name not in PROFILES:
+        raise ValueError(f"unknown profile {name!r}; choose one of {sorted(PROFILES)}")
+    return {section: dict(values) for section, values in PROFILES[name].items()}
