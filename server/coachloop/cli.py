@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -250,7 +251,8 @@ def _request(args: argparse.Namespace, path: Path) -> Any:
         raise BadRequest(f"cannot read {path}: {exc.strerror}") from None
     started_at = _parse_time(args.started_at) if args.started_at else None
     meta = CallMetadata(
-        call_id=args.call_id or path.stem,
+        # A file name becomes a valid call id: other characters become "-".
+        call_id=args.call_id or re.sub(r"[^A-Za-z0-9._:@-]", "-", path.stem)[:200],
         agent_id=args.agent_id,
         started_at=started_at,
         rubric=args.rubric,

@@ -142,6 +142,12 @@ def _note(store: Any, args: argparse.Namespace) -> int:
     else:
         if not args.by:
             raise BadRequest(f"note {args.action} needs --by (who acts)")
+        from coachloop.records import ActorIn
+
+        try:
+            msgspec.convert({"by": args.by}, ActorIn)
+        except msgspec.ValidationError as exc:
+            raise BadRequest(f"--by: {exc}") from None
         if args.action == "edit" and not args.text:
             raise BadRequest("note edit needs --text")
         if args.action == "dismiss" and not args.reason:

@@ -11,8 +11,8 @@ import logging
 import time
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Annotated
 
 import msgspec
 import numpy as np
@@ -33,6 +33,7 @@ from coachloop.document import (
 )
 from coachloop.engines.asr import build_utterances
 from coachloop.errors import BadRequest, EngineError
+from coachloop.records import Id, Name
 from coachloop.rubrics import Rubric, RubricRegistry
 from coachloop.scoring import (
     AgentHistory,
@@ -62,11 +63,11 @@ DEFAULT_CHANNELS: tuple[Speaker, Speaker] = ("agent", "customer")
 class CallMetadata(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """What a caller may say about a call besides its audio or transcript."""
 
-    call_id: str | None = None
-    agent_id: str | None = None
+    call_id: Id | None = None
+    agent_id: Id | None = None
     started_at: datetime | None = None
-    call_type: str | None = None
-    rubric: str = DEFAULT_RUBRIC
+    call_type: Name | None = None
+    rubric: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)] = DEFAULT_RUBRIC
     channels: list[Speaker] | None = None
     """Speaker of each stereo channel, e.g. ``["customer", "agent"]``."""
 
@@ -217,7 +218,7 @@ class Pipeline:
         prepared = Prepared(
             request=request,
             rubric=rubric,
-            call_time=_call_time(meta.started_at),
+            call_time=normalize_call_time(meta.started_at),
             started=started,
         )
         if request.audio is not None:
@@ -398,10 +399,32 @@ def _union_length(spans: list[tuple[float, float]]) -> float:
     return total
 
 
-def _call_time(started_at: datetime | None) -> datetime:
+EARLIEST_CALL = datetime(1990, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)
+"""Clock skew allowed on a caller's ``started_at``; later is a typo, not a call."""
+
+
+def normalize_call_time(
+    started_at: datetime | None, now: datetime | None = None
+) -> datetime:
+    """The call's time in UTC, to the second (as stored and as history uses it).
+
+    Raises:
+        BadRequest: before 1990, or more than a day after ``now``: a mistyped
+            year would otherwise sit in the agent's history and decide tiers
+            and plan windows.
+    """
+    now = now or datetime.now(UTC)
     if started_at is None:
-        return datetime.now(UTC).replace(microsecond=0)
+        return now.replace(microsecond=0)
     if started_at.tzinfo is None:
         # A naive time from a caller is taken as UTC rather than server-local.
-        return started_at.replace(tzinfo=UTC)
-    return started_at.astimezone(UTC)
+        started_at = started_at.replace(tzinfo=UTC)
+    value = started_at.astimezone(UTC).replace(microsecond=0)
+    if value < EARLIEST_CALL or value > now + FUTURE_SLACK:
+        raise BadRequest(
+            f"started_at {started_at.isoformat()} is not a plausible call time: it "
+            f"must be between {EARLIEST_CALL.date()} and a day from now "
+            f"({(now + FUTURE_SLACK).isoformat(timespec='seconds')})"
+        )
+    return value

@@ -22,8 +22,17 @@ Id = Annotated[
         description="letters, digits and . _ : @ - (starting with a letter or digit)",
     ),
 ]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Text = Annotated[str, msgspec.Meta(min_length=1, max_length=20_000)]
+Name = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=200,
+        pattern=r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$",
+        description="printable text with at least one non-space character",
+    ),
+]
+Text = Annotated[str, msgspec.Meta(min_length=1, max_length=20_000, pattern=r"\S")]
+"""Free text (notes, reasons, commitments): not blank."""
 NoteState = Literal["draft", "approved", "sent", "acknowledged", "dismissed"]
 Verdict = Literal["effective", "not_effective", "insufficient_data"]
 

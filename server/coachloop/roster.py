@@ -42,12 +42,18 @@ def read_roster(path: Path) -> Roster:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise BadRequest(f"cannot read roster {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise BadRequest(
+            f"roster {path} is not UTF-8 text (save it as UTF-8 CSV or YAML)"
+        ) from None
     if path.suffix.lower() == ".csv":
         return parse_csv(text, str(path))
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise BadRequest(f"roster {path} is not YAML: {exc}") from None
+    except ValueError as exc:  # e.g. a date like 2025-02-30
+        raise BadRequest(f"roster {path} has an invalid value: {exc}") from None
     return _convert(raw or {}, str(path))
 
 
@@ -65,16 +71,23 @@ def parse_csv(text: str, where: str = "roster") -> Roster:
     teams: dict[str, dict[str, Any]] = {}
     agents: list[dict[str, Any]] = []
     for line, row in enumerate(reader, start=2):
-        cell = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        if None in row:
+            raise BadRequest(
+                f"{where} line {line}: {len(row[None])} more cells than the header "
+                "has columns"
+            )
+        cell = {k: (v or "").strip() for k, v in row.items()}
         team_id, manager_id = cell.get("team_id", ""), cell.get("manager_id", "")
         if manager_id:
-            managers.setdefault(
-                manager_id,
-                {
-                    "manager_id": manager_id,
-                    "name": cell.get("manager_name") or manager_id,
-                },
+            name = cell.get("manager_name") or manager_id
+            manager = managers.setdefault(
+                manager_id, {"manager_id": manager_id, "name": name}
             )
+            if cell.get("manager_name") and manager["name"] != name:
+                raise BadRequest(
+                    f"{where} line {line}: manager {manager_id!r} is named "
+                    f"{manager['name']!r} on an earlier line and {name!r} here"
+                )
         if team_id:
             if not manager_id and team_id not in teams:
                 raise BadRequest(

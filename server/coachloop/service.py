@@ -20,11 +20,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
+import msgspec
+
 from coachloop import __version__
 from coachloop.config import ServerConfig
 from coachloop.document import Document
 from coachloop.engines.asr import AsrScheduler
-from coachloop.errors import BadRequest
+from coachloop.errors import BadRequest, Conflict
 from coachloop.pipeline import CallRequest, Pipeline, ScoredCall
 from coachloop.store import Store
 
@@ -48,6 +50,8 @@ class ScoringService:
         self._db = concurrent.futures.ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="coachloop-db"
         )
+        self._inflight: dict[str, asyncio.Future[tuple[Document, bool]]] = {}
+        """Calls being scored for the store now, by call_id."""
 
     async def start(self) -> None:
         """Start the scheduler's loop; call once the event loop runs."""
@@ -90,21 +94,46 @@ class ScoringService:
         meta = request.metadata
         if not meta.agent_id:
             raise BadRequest("a call to store needs an agent_id")
-        if meta.call_id:
-            stored = await self.db(store.stored_call, meta.call_id, meta.agent_id)
-            if stored is not None:
-                self._log(request_id, endpoint, stored, started, "duplicate")
-                return stored, False
+        call_id = meta.call_id or uuid.uuid4().hex
+        if meta.call_id is None:
+            request = dataclasses.replace(
+                request, metadata=msgspec.structs.replace(meta, call_id=call_id)
+            )
+        running = self._inflight.get(call_id)
+        if running is not None:
+            # The same call sent again while the first is still being scored:
+            # wait for that one rather than transcribing it a second time.
+            doc, _ = await asyncio.shield(running)
+            if doc.agent_id != meta.agent_id:
+                raise Conflict(
+                    f"call_id {call_id!r} is already stored for agent "
+                    f"{doc.agent_id!r}, not {meta.agent_id!r}",
+                    call_id=call_id,
+                )
+            self._log(request_id, endpoint, doc, started, "duplicate")
+            return doc, False
+        stored = await self.db(store.stored_call, call_id, meta.agent_id)
+        if stored is not None:
+            self._log(request_id, endpoint, stored, started, "duplicate")
+            return stored, False
+        task = asyncio.ensure_future(self._record_new(request))
+        self._inflight[call_id] = task
+        task.add_done_callback(lambda _: self._inflight.pop(call_id, None))
+        # Shielded: a client that hangs up does not lose its call; the store
+        # still gets it, and a retry with the same call_id returns it.
+        doc, created = await asyncio.shield(task)
+        status = "stored" if created else "duplicate"
+        self._log(request_id, endpoint, doc, started, status)
+        return doc, created
+
+    async def _record_new(self, request: CallRequest) -> tuple[Document, bool]:
+        store = self.require_store()
         scored = await self._score_call(request)
-        doc, created = await self.db(
+        return await self.db(
             store.record_call,
             scored.document,
             lambda history: self.pipeline.coach(scored, history),
         )
-        self._log(
-            request_id, endpoint, doc, started, "stored" if created else "duplicate"
-        )
-        return doc, created
 
     async def score(self, request: CallRequest, endpoint: str) -> Document:
         """Score off the event loop and log the one line for this request."""

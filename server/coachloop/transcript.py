@@ -57,6 +57,14 @@ UtteranceIn = _InUtterance
 """One utterance of a transcript sent by a caller."""
 
 
+MAX_UTTERANCES = 20_000
+MAX_UTTERANCE_WORDS = 2_000
+"""Speech runs about 150 words a minute: this is over 13 minutes unbroken."""
+MAX_WORDS = 200_000
+"""About 22 hours of speech. Matching cost grows with words, so the bound
+keeps one request from holding a scoring thread for minutes."""
+
+
 class TranscriptIn(msgspec.Struct, forbid_unknown_fields=True):
     """The transcript a caller may send instead of audio."""
 
@@ -71,6 +79,24 @@ def transcript_from_input(raw: TranscriptIn) -> Transcript:
         BadRequest: a time is negative, an utterance ends before it starts, or
             one ends after the stated duration.
     """
+    if len(raw.utterances) > MAX_UTTERANCES:
+        raise BadRequest(
+            f"transcript has {len(raw.utterances)} utterances; at most "
+            f"{MAX_UTTERANCES} are accepted (a 24-hour call has fewer)"
+        )
+    words = 0
+    for i, u in enumerate(raw.utterances):
+        n = len(u.text.split())
+        if n > MAX_UTTERANCE_WORDS:
+            raise BadRequest(
+                f"transcript.utterances[{i}] has {n} words; at most "
+                f"{MAX_UTTERANCE_WORDS} per utterance (split it at pauses)"
+            )
+        words += n
+    if words > MAX_WORDS:
+        raise BadRequest(
+            f"transcript has {words} words; at most {MAX_WORDS} are accepted"
+        )
     latest = max((u.end for u in raw.utterances), default=0.0)
     duration = raw.duration if raw.duration is not None else latest
     if not 0 <= duration <= MAX_DURATION_S:

@@ -31,7 +31,10 @@ def wav_bytes(planar: np.ndarray, rate: int) -> bytes:
         w.setnchannels(planar.shape[0])
         w.setsampwidth(2)
         w.setframerate(rate)
-        w.writeframes((np.clip(planar.T, -1, 1) * 32767).astype("<i2").tobytes())
+        # Exactly the source's 16-bit samples (PyAV decodes s16 as n / 32768),
+        # so a swapped copy differs from the original only in channel order.
+        pcm = np.clip(np.round(planar.T * 32768), -32768, 32767).astype("<i2")
+        w.writeframes(pcm.tobytes())
     return out.getvalue()
 
 

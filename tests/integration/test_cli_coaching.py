@@ -87,6 +87,17 @@ def test_bad_roster_files_are_clear_errors(tmp_path):
         parse_csv("agent_id,name,team_id,manager_id\na,A,t1,m1\nb,B,t1,m2\n")
     with pytest.raises(BadRequest, match=r"unknown \['shoe_size'\]"):
         parse_csv("agent_id,name,shoe_size\na,A,9\n")
+    with pytest.raises(BadRequest, match="line 2: 2 more cells than the header"):
+        parse_csv("agent_id,name\na,A,x,y\n")
+    with pytest.raises(BadRequest, match="manager 'm1' is named 'Maya'"):
+        parse_csv(
+            "agent_id,name,team_id,manager_id,manager_name\n"
+            "a,A,t1,m1,Maya\nb,B,t1,m1,Mia\n"
+        )
+    utf16 = tmp_path / "u16.csv"
+    utf16.write_text("agent_id,name\na,A\n", encoding="utf-16")
+    out = cli("org", "import", str(utf16), "--db", str(tmp_path / "s.db"), check=False)
+    assert out.returncode == 2 and "is not UTF-8 text" in out.stderr
 
 
 def test_queue_note_and_plan_commands(db):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
@@ -182,6 +184,58 @@ def test_bad_call_requests(api):
     assert e.status == 404
     e = error(rest.get, "/v1/calls/never")
     assert (e.status, e.detail) == (404, "call 'never' is not stored")
+    for when in (
+        "9999-12-31T23:00:00Z",
+        "0001-01-01T00:00:00Z",
+        "2062-11-12T10:00:00Z",
+    ):
+        e = error(rest.record_transcript, transcript(), agent_id="a1", started_at=when)
+        assert e.status == 400 and "not a plausible call time" in e.detail
+    e = error(rest.record_transcript, transcript(), call_id="a/b", agent_id="a1")
+    assert e.status == 400 and "call_id" in e.detail
+    e = error(rest.record_transcript, transcript(), call_id="x\nforged", agent_id="a1")
+    assert e.status == 400
+    huge = {
+        "utterances": [
+            {"speaker": "agent", "start": 0, "end": 5, "text": "word " * 3000}
+        ],
+        "duration": 10,
+    }
+    e = error(rest.record_transcript, huge, agent_id="a1")
+    assert e.status == 400 and "at most 2000 per utterance" in e.detail
+    e = error(
+        rest.post,
+        "/v1/plans",
+        {
+            "agent_id": "a1",
+            "criteria": ["empathy"],
+            "starts_at": "9999-12-31T00:00:00Z",
+        },
+    )
+    assert e.status == 400 and "starts_at" in e.detail
+
+
+def test_concurrent_duplicates_are_scored_once(api):
+    rest, _, running = api
+    body = {
+        "call_id": "burst-1",
+        "agent_id": "a2",
+        "transcript": transcript("empathy"),
+        "started_at": "2026-11-25T09:00:00Z",
+    }
+
+    def post(_):
+        return rest._http.post("/v1/calls", json=body)
+
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        responses = list(pool.map(post, range(6)))
+    assert sorted(r.status_code for r in responses) == [200] * 5 + [201]
+    assert len({json.dumps(r.json(), sort_keys=True) for r in responses}) == 1
+    lines = [
+        x for x in running.log_path.read_text().splitlines() if "call_id=burst-1" in x
+    ]
+    assert sum("status=stored" in x for x in lines) == 1
+    assert sum("status=duplicate" in x for x in lines) == 5
 
 
 def test_note_review_over_rest_with_409s(api):
@@ -219,19 +273,28 @@ def test_note_review_over_rest_with_409s(api):
 
 def test_plans_sessions_and_trend_over_rest(api):
     rest, _, _ = api
+    rest.post(
+        "/v1/agents",
+        {
+            "agent_id": "planner",
+            "name": "P",
+            "team_id": "t1",
+            "hire_date": "2026-09-01",
+        },
+    )
     t = T0 + timedelta(days=10)
     for i, missed in enumerate([("empathy",), ("empathy",), ()]):
-        record(rest, f"p-{i}", "new", t + timedelta(hours=i), *missed)
+        record(rest, f"p-{i}", "planner", t + timedelta(hours=i), *missed)
     e = error(
         rest.post,
         "/v1/plans",
-        {"agent_id": "new", "criteria": ["empathy", "greeting", "dead-air"]},
+        {"agent_id": "planner", "criteria": ["empathy", "greeting", "dead-air"]},
     )
     assert e.status == 400 and "one or two criteria, got 3" in e.detail
     plan = rest.post(
         "/v1/plans",
         {
-            "agent_id": "new",
+            "agent_id": "planner",
             "criteria": ["empathy"],
             "target": {"met_rate": 0.8},
             "window": {"calls": 5},
@@ -264,27 +327,29 @@ def test_plans_sessions_and_trend_over_rest(api):
     )
     assert e.status == 400 and "not the plan's agent" in e.detail
     for i in range(5):
-        record(rest, f"q-{i}", "new", t + timedelta(days=1, hours=i))
+        record(rest, f"q-{i}", "planner", t + timedelta(days=1, hours=i))
     done = rest.get(f"/v1/plans/{plan['id']}")
     assert done["state"] == "closed"
     assert done["criteria"][0]["verdict"] == "effective"
     assert done["criteria"][0]["window"]["met"] == 5
-    trend = rest.get("/v1/agents/new/trend", criterion="empathy")
+    trend = rest.get("/v1/agents/planner/trend", criterion="empathy")
     assert trend["criterion_id"] == "empathy"
-    audio = {c["id"]: c for c in rest.get("/v1/calls/audio-1")["scorecard"]["criteria"]}
-    judged_audio = audio["empathy"]["status"] != "na"
-    assert sum(w["calls"] for w in trend["weeks"]) == 9  # 8 transcripts, 1 audio
-    assert sum(w["judged"] for w in trend["weeks"]) == 8 + judged_audio
-    assert [p["id"] for p in rest.get("/v1/agents/new/plans")] == [plan["id"]]
+    assert sum(w["calls"] for w in trend["weeks"]) == 8
+    assert sum(w["judged"] for w in trend["weeks"]) == 8
+    assert [p["id"] for p in rest.get("/v1/agents/planner/plans")] == [plan["id"]]
     e = error(rest.get, "/v1/plans/plan_nope")
     assert e.status == 404
 
 
 def test_healthz_reports_the_store(api):
-    rest, db, _ = api
+    rest, db, running = api
     store = rest.health()["store"]
     assert store["schema_revision"] == "0001"
     assert store["url"].endswith(str(db))
+    # Every successful request that is not a call gets its own log line.
+    log = running.log_path.read_text()
+    assert "endpoint=rest method=GET path=/healthz status=200" in log
+    assert "endpoint=rest method=POST path=/v1/managers status=201" in log
 
 
 def test_org_import_over_rest(api):

@@ -18,9 +18,11 @@ from coachloop.records import (
     AgentPatch,
     ManagerIn,
     PlanIn,
+    Roster,
     SessionIn,
     TargetIn,
     TeamIn,
+    TeamPatch,
     WindowIn,
 )
 from coachloop.rubrics import RubricRegistry
@@ -423,3 +425,64 @@ def test_concurrent_writers_each_store_their_call(loop):
     with loop.store.engine.connect() as conn:
         n = conn.execute(sa.text("select count(*) from calls")).scalar()
     assert n == 8
+
+
+def test_fractional_seconds_do_not_move_a_call_out_of_the_window(loop):
+    ms = timedelta(milliseconds=700)
+    loop.call("a1", T0 + ms, ID)
+    loop.call("a1", T0 + timedelta(days=2), ID)
+    doc = loop.call("a1", T0 + timedelta(days=7) + ms, ID)
+    assert doc.started_at == "2026-11-09T09:00:00+00:00"
+    assert doc.tier.level == 2
+
+
+def test_open_notes_follow_a_manager_change_and_sent_ones_stay(loop):
+    sent = loop.call("a1", T0, "recording-disclosure").notes[0].id
+    loop.store.note_action(sent, "approve", by="m1")
+    loop.store.note_action(sent, "send", by="m1")
+    waiting = (
+        loop.call("a1", T0 + timedelta(hours=1), "recording-disclosure").notes[0].id
+    )
+    loop.store.update_team("t1", TeamPatch(manager_id="m2"))
+    assert [n.id for n in loop.store.queue("m2").notes] == [waiting]
+    assert loop.store.queue("m1", ("sent",)).notes[0].id == sent
+
+
+def test_a_partial_roster_keeps_what_it_leaves_out(loop):
+    loop.store.import_roster(Roster(agents=[AgentIn(agent_id="a1", name="Renamed")]))
+    agent = loop.store.get_agent("a1")
+    assert (agent.name, agent.team_id, agent.hire_date) == (
+        "Renamed",
+        "t1",
+        date(2024, 3, 1),
+    )
+    with pytest.raises(BadRequest, match="lists team t9 more than once"):
+        loop.store.import_roster(
+            Roster(
+                teams=[
+                    TeamIn(team_id="t9", name="A", manager_id="m1"),
+                    TeamIn(team_id="t9", name="B", manager_id="m2"),
+                ]
+            )
+        )
+    with pytest.raises(BadRequest, match="more than a year from now"):
+        loop.store.update_agent("a1", AgentPatch(hire_date=date(2099, 1, 1)))
+
+
+def test_a_plan_whose_window_is_already_full_is_judged_at_once(loop):
+    plan_calls(loop, "a1", T0, ["missed"] * 3 + ["met"] * 5)
+    plan = loop.store.create_plan(
+        PlanIn(
+            agent_id="a1",
+            criteria=["empathy"],
+            starts_at=T0 + timedelta(days=3),
+            window=WindowIn(calls=5),
+        )
+    )
+    assert plan.state == "closed"
+    assert plan.criteria[0].verdict == "effective"
+
+
+def test_queue_refuses_unknown_states(loop):
+    with pytest.raises(BadRequest, match="note states are"):
+        loop.store.queue("m1", ("bogus",))

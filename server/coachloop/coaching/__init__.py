@@ -1,6 +1,11 @@
 """The coaching loop's pure logic: note lifecycle, plan outcomes, statistics."""
 
-from coachloop.coaching._lifecycle import ALLOWED, OPEN_STATES, check_transition
+from coachloop.coaching._lifecycle import (
+    ALLOWED,
+    NOTE_STATES,
+    OPEN_STATES,
+    check_transition,
+)
 from coachloop.coaching._plans import (
     CriterionCall,
     Suggestion,
@@ -16,6 +21,7 @@ from coachloop.coaching._stats import rate_difference, total_variation, wilson
 
 __all__ = [
     "ALLOWED",
+    "NOTE_STATES",
     "OPEN_STATES",
     "CriterionCall",
     "Suggestion",

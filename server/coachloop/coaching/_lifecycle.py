@@ -31,6 +31,7 @@ RESULT: dict[Action, str | None] = {
     "acknowledge": "acknowledged",
     "dismiss": "dismissed",
 }
+NOTE_STATES = ("draft", "approved", "sent", "acknowledged", "dismissed")
 OPEN_STATES = ("draft", "approved")
 """States that wait on the manager: what the queue shows by default."""
 

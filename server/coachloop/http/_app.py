@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from typing import Any
 
 from litestar import Litestar, Request, Response, get, post
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from coachloop import __version__
 from coachloop.document import Document
@@ -40,7 +42,9 @@ def create_app(service: ScoringService) -> Litestar:
         exception_handlers={
             CoachloopError: _coachloop_error,
             HTTPException: _http_error,
+            Exception: _unexpected_error,
         },
+        middleware=[_log_requests],
         request_max_body_size=limit,
         openapi_config=OpenAPIConfig(title="Coachloop", version=__version__),
         debug=False,
@@ -111,3 +115,56 @@ def _field_message(entry: object) -> str:
     message = str(entry.get("message", entry))
     key = entry.get("key")
     return f"{message} (field {key!r})" if key else message
+
+
+def _unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A bug, not the caller's fault: logged with its traceback, answered 500."""
+    logger.error(
+        "endpoint=rest method=%s path=%s status=500 error=%s",
+        request.method,
+        request.url.path,
+        type(exc).__name__,
+        exc_info=exc,
+    )
+    return Response(
+        {
+            "status_code": 500,
+            "error": "InternalError",
+            "detail": "internal error; the server log has the details",
+        },
+        status_code=500,
+    )
+
+
+_SERVICE_LOGGED = ("/v1/calls", "/v1/calls:score")
+"""POSTs whose one line the scoring service writes, with the call's outcome."""
+
+
+def _log_requests(app: ASGIApp) -> ASGIApp:
+    """One INFO line per successful request (errors are logged by the handlers)."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 0
+
+        async def capture(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        await app(scope, receive, capture)
+        path = scope["path"]
+        if status < 400 and not (scope["method"] == "POST" and path in _SERVICE_LOGGED):
+            logger.info(
+                "endpoint=rest method=%s path=%s status=%d ms=%.0f",
+                scope["method"],
+                path,
+                status,
+                1000 * (time.perf_counter() - started),
+            )
+
+    return middleware

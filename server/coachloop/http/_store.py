@@ -11,7 +11,7 @@ from typing import Any
 from litestar import Request, Response, get, patch, post
 from litestar.params import Parameter
 
-from coachloop.coaching import OPEN_STATES
+from coachloop.coaching import NOTE_STATES, OPEN_STATES
 from coachloop.document import Document
 from coachloop.errors import BadRequest
 from coachloop.http._read import read_call
@@ -40,8 +40,6 @@ from coachloop.records import (
     TrendOut,
 )
 from coachloop.service import ScoringService
-
-_STATES = ("draft", "approved", "sent", "acknowledged", "dismissed")
 
 # -- org ---------------------------------------------------------------------
 
@@ -241,10 +239,10 @@ async def add_session(
 
 def _states(value: str) -> tuple[str, ...]:
     states = tuple(s.strip() for s in value.split(",") if s.strip())
-    bad = [s for s in states if s not in _STATES]
+    bad = [s for s in states if s not in NOTE_STATES]
     if bad or not states:
         raise BadRequest(
-            f"state must be a comma-separated list of {', '.join(_STATES)}; "
+            f"state must be a comma-separated list of {', '.join(NOTE_STATES)}; "
             f"got {value!r}"
         )
     return states

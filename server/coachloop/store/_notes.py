@@ -9,11 +9,11 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from coachloop.coaching import check_transition
+from coachloop.coaching import NOTE_STATES, check_transition
 from coachloop.coaching._lifecycle import Action
 from coachloop.config import TierConfig
 from coachloop.document import Note
-from coachloop.errors import NotFound
+from coachloop.errors import BadRequest, NotFound
 from coachloop.records import FlagOut, NoteEditOut, NoteOut, QueueOut
 from coachloop.scoring import LABELS
 from coachloop.store._org import get_manager
@@ -113,6 +113,12 @@ def queue(
     now: datetime,
     config: TierConfig,
 ) -> QueueOut:
+    bad = sorted(set(states) - set(NOTE_STATES))
+    if bad or not states:
+        raise BadRequest(
+            f"note states are {', '.join(NOTE_STATES)}; "
+            f"got {', '.join(states) or 'none'}"
+        )
     manager = get_manager(s, manager_id)
     rows = s.scalars(
         sa.select(NoteRow)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from coachloop.coaching import OPEN_STATES
 from coachloop.errors import AlreadyExists, BadRequest, NotFound
 from coachloop.records import (
     AgentIn,
@@ -133,6 +134,7 @@ def create_agent(s: Session, data: AgentIn, now: datetime) -> AgentOut:
         raise AlreadyExists(f"agent {data.agent_id!r} already exists")
     if data.team_id is not None:
         _require_team(s, data.team_id, f"agent {data.agent_id!r}")
+    _check_hire_date(data.hire_date, data.agent_id, now)
     if existing is None:
         existing = Agent(agent_id=data.agent_id, created_at=now)
         s.add(existing)
@@ -146,8 +148,11 @@ def create_agent(s: Session, data: AgentIn, now: datetime) -> AgentOut:
     return agent_out(s, data.agent_id)
 
 
-def update_agent(s: Session, agent_id: str, data: AgentPatch) -> AgentOut:
+def update_agent(
+    s: Session, agent_id: str, data: AgentPatch, now: datetime
+) -> AgentOut:
     row = get_agent(s, agent_id)
+    _check_hire_date(data.hire_date, agent_id, now)
     if data.name is not None:
         row.name = data.name
     if data.hire_date is not None:
@@ -183,20 +188,39 @@ def list_agents(s: Session, team_id: str | None = None) -> list[AgentOut]:
 
 
 def route_waiting_notes(s: Session, agent_id: str) -> int:
-    """Give an agent's unrouted notes to its team manager, once it has one."""
+    """Give the agent's notes that still wait on a manager (unrouted, draft or
+    approved) to its current team manager: after a team or manager change the
+    new manager coaches. Sent and closed notes stay with whoever handled them."""
     manager_id = manager_of(s, s.get(Agent, agent_id))
     if manager_id is None:
         return 0
     result = s.execute(
         sa.update(NoteRow)
-        .where(NoteRow.agent_id == agent_id, NoteRow.manager_id.is_(None))
+        .where(
+            NoteRow.agent_id == agent_id,
+            sa.or_(NoteRow.manager_id.is_(None), NoteRow.state.in_(OPEN_STATES)),
+        )
         .values(manager_id=manager_id)
     )
     return int(getattr(result, "rowcount", 0) or 0)
 
 
 def import_roster(s: Session, roster: Roster, now: datetime) -> ImportSummary:
-    """Create or update every row; one transaction, so a bad row changes nothing."""
+    """Create or update every row; one transaction, so a bad row changes nothing.
+
+    An update sets what the file gives and keeps what it leaves out: a roster
+    without hire dates or teams does not erase them.
+    """
+    for kind, ids in (
+        ("manager", [m.manager_id for m in roster.managers]),
+        ("team", [t.team_id for t in roster.teams]),
+        ("agent", [a.agent_id for a in roster.agents]),
+    ):
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise BadRequest(
+                f"roster lists {kind} {', '.join(repeated)} more than once"
+            )
     created = {"managers": 0, "teams": 0, "agents": 0}
     updated = {"managers": 0, "teams": 0, "agents": 0}
     for m in roster.managers:
@@ -221,11 +245,26 @@ def import_roster(s: Session, roster: Roster, now: datetime) -> ImportSummary:
         else:
             if a.team_id is not None:
                 _require_team(s, a.team_id, f"agent {a.agent_id!r}")
-            row.name, row.team_id, row.hire_date = a.name, a.team_id, a.hire_date
+            _check_hire_date(a.hire_date, a.agent_id, now)
+            row.name = a.name
+            if a.team_id is not None:
+                row.team_id = a.team_id
+            if a.hire_date is not None:
+                row.hire_date = a.hire_date
             s.flush()
             route_waiting_notes(s, a.agent_id)
             updated["agents"] += 1
     return ImportSummary(created=created, updated=updated)
+
+
+def _check_hire_date(value: date | None, agent_id: str, now: datetime) -> None:
+    # Agents are often entered before their first day, but not years ahead:
+    # that is a typo, and it would make every call a new hire's.
+    if value is not None and value > now.date() + timedelta(days=366):
+        raise BadRequest(
+            f"agent {agent_id!r}: hire_date {value.isoformat()} is more than a year "
+            "from now"
+        )
 
 
 def _require_manager(s: Session, manager_id: str, who: str) -> None:

@@ -21,6 +21,7 @@ from coachloop.coaching import (
 from coachloop.config import PlanConfig
 from coachloop.document import Excerpt
 from coachloop.errors import BadRequest, Conflict, NotFound
+from coachloop.pipeline import EARLIEST_CALL
 from coachloop.records import CriterionOutcome, PlanIn, PlanOut, SessionIn, SessionOut
 from coachloop.store._calls import get_call, new_id
 from coachloop.store._org import get_agent, manager_of
@@ -104,6 +105,12 @@ def create_plan(s: Session, data: PlanIn, now: datetime, config: PlanConfig) -> 
     target = _target(data, config)
     window = _window(data, config)
     starts_at = from_db(to_db(data.starts_at)) if data.starts_at else from_db(now)
+    latest = from_db(now) + timedelta(days=366)
+    if not EARLIEST_CALL <= starts_at <= latest:
+        raise BadRequest(
+            f"starts_at {starts_at.isoformat()} must be between "
+            f"{EARLIEST_CALL.date()} and a year from now"
+        )
     plan = Plan(
         plan_id=new_id("plan"),
         agent_id=agent.agent_id,
@@ -154,6 +161,9 @@ def create_plan(s: Session, data: PlanIn, now: datetime, config: PlanConfig) -> 
         )
     s.add(plan)
     s.flush()
+    # A window that already holds its calls (a plan dated in the past) is
+    # judged now, not on the agent's next call.
+    update_open_plans(s, agent.agent_id, config)
     out = plan_out(s, plan, config)
     return msgspec.structs.replace(out, suggested=suggested)
 

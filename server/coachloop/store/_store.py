@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Iterator
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from coachloop.coaching import OPEN_STATES
@@ -43,7 +43,7 @@ from coachloop.records import (
 )
 from coachloop.scoring import AgentHistory
 from coachloop.store import _calls, _notes, _org, _plans, _trend
-from coachloop.store._migrate import create_engine, migrate
+from coachloop.store._migrate import create_engine, database_url, migrate
 from coachloop.store._tables import to_db
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,14 @@ class Store:
         self.plans = plans or PlanConfig()
         self.clock = clock
         self.engine = create_engine(url)
-        self.revision = migrate(self.engine)
+        try:
+            self.revision = migrate(self.engine)
+        except OperationalError as exc:
+            self.engine.dispose()
+            raise ValueError(
+                f"cannot open the store at {database_url(url)}: {exc.orig} "
+                "(does its folder exist, and may this user write there?)"
+            ) from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -129,7 +136,7 @@ class Store:
 
     def update_agent(self, agent_id: str, data: AgentPatch) -> AgentOut:
         with self._tx() as s:
-            return _org.update_agent(s, agent_id, data)
+            return _org.update_agent(s, agent_id, data, self._now())
 
     def get_agent(self, agent_id: str) -> AgentOut:
         with self._tx() as s:

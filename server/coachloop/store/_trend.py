@@ -7,10 +7,11 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from coachloop.errors import BadRequest
 from coachloop.records import TrendOut, TrendPoint
 from coachloop.store._org import get_agent
 from coachloop.store._plans import criterion_calls
-from coachloop.store._tables import Call, from_db
+from coachloop.store._tables import Call, CriterionRow, from_db
 
 
 def _monday(day: date) -> date:
@@ -30,6 +31,15 @@ def trend(s: Session, agent_id: str, criterion_id: str | None) -> TrendOut:
         if score is not None:
             bucket["scores"].append(score)
     if criterion_id is not None:
+        known = s.scalar(
+            sa.select(CriterionRow.id)
+            .where(CriterionRow.criterion_id == criterion_id)
+            .limit(1)
+        )
+        if known is None:
+            raise BadRequest(
+                f"criterion {criterion_id!r} has no results on any stored call"
+            )
         for row in criterion_calls(s, [agent_id], criterion_id):
             bucket = weeks.setdefault(_monday(row.started_at.date()), _empty())
             if row.judged:

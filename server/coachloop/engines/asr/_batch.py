@@ -63,9 +63,11 @@ class BatchDecoder:
             task="transcribe",
             language=language if multilingual else "en",
         )
+        # Word times come from the aligner, so the decoder need not spend
+        # steps on timestamp tokens (faster-whisper's batched pipeline agrees).
         self._prompt = tuple(
             model.get_prompt(
-                self._tokenizer, previous_tokens=[], without_timestamps=False
+                self._tokenizer, previous_tokens=[], without_timestamps=True
             )
         )
         self._suppress = list(get_suppressed_tokens(self._tokenizer, (-1,)) or ())
