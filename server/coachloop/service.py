@@ -50,6 +50,7 @@ class ScoringService:
         self._db = concurrent.futures.ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="coachloop-db"
         )
+        self._decoding = asyncio.Semaphore(pipeline.engine.batch.max_decoded_calls)
         self._inflight: dict[str, asyncio.Future[tuple[Document, bool]]] = {}
         """Calls being scored for the store now, by call_id."""
 
@@ -59,14 +60,29 @@ class ScoringService:
 
     async def _score_call(self, request: CallRequest) -> ScoredCall:
         loop = asyncio.get_running_loop()
-        prepared = await loop.run_in_executor(
-            self._executor, self.pipeline.prepare, request
-        )
-        results = (
-            await self.scheduler.transcribe(prepared.signals)
-            if prepared.signals
-            else []
-        )
+        await self._decoding.acquire()
+        held = True
+
+        def release() -> None:
+            nonlocal held
+            if held:
+                held = False
+                self._decoding.release()
+
+        try:
+            prepared = await loop.run_in_executor(
+                self._executor, self.pipeline.prepare, request
+            )
+            # The scheduler takes the decoded channels and frees them once
+            # chunked; then the next call may decode.
+            signals, prepared.signals = prepared.signals, []
+            results = (
+                await self.scheduler.transcribe(signals, chunked=release)
+                if signals
+                else []
+            )
+        finally:
+            release()
         return await loop.run_in_executor(
             self._executor, self.pipeline.finish, prepared, results
         )

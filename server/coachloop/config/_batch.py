@@ -15,13 +15,17 @@ class BatchConfig:
     with Retry-After, gRPC RESOURCE_EXHAUSTED) instead of waiting unboundedly.
     """
 
-    max_batch_size: int = 8
-    """Chunks (up to 30 s of speech each) per model call. On CPU the tiny
-    model gains little past 8; on a GPU, 32-64."""
+    max_batch_size: int = 4
+    """Chunks (up to 30 s of speech each) per model call: 4 for the tiny model
+    on CPU (see the ``cpu`` profile), 32-64 on a GPU."""
     max_wait_ms: float = 20.0
     """How long the oldest chunk may wait for company before its batch runs."""
     max_queue_size: int = 512
     """Queued chunks across all calls: about 4 hours of speech."""
+    max_decoded_calls: int = 4
+    """Calls whose whole decoded audio may be in memory at once (decoding and
+    voice detection); the rest wait their turn with only their request bytes,
+    which keeps a burst of long calls from growing memory."""
     request_timeout_s: float = 600.0
     """A call still not transcribed after this is failed (and its chunks dropped)."""
 
@@ -30,6 +34,7 @@ class BatchConfig:
         _check_range("batch.max_wait_ms", self.max_wait_ms, 0, 10_000)
         _check_range("batch.max_queue_size", self.max_queue_size, 1, 1_000_000)
         _check_range("batch.request_timeout_s", self.request_timeout_s, 1, 86_400)
+        _check_range("batch.max_decoded_calls", self.max_decoded_calls, 1, 1024)
         if self.max_queue_size < self.max_batch_size:
             raise ValueError(
                 f"batch.max_queue_size ({self.max_queue_size}) must be at least "

@@ -21,7 +21,7 @@ import contextlib
 import dataclasses
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
@@ -117,9 +117,16 @@ class AsrScheduler:
     # -- requests --------------------------------------------------------------
 
     async def transcribe(
-        self, channels: Sequence[npt.NDArray[np.float32]]
+        self,
+        channels: list[npt.NDArray[np.float32]],
+        chunked: Callable[[], None] | None = None,
     ) -> list[ChannelResult]:
         """Words of each channel, decoded in batches shared with other calls.
+
+        ``channels`` is emptied once the speech is chunked: the chunks hold
+        the voiced samples, and a long call's full decoded audio (31 MB for a
+        4-minute stereo call) is not kept while it waits in the queue; then
+        ``chunked`` is called (the service uses it to let the next call decode).
 
         Raises:
             Overloaded: the queue cannot take this call's chunks now.
@@ -132,6 +139,9 @@ class AsrScheduler:
         speeches: list[Speech] = await loop.run_in_executor(
             self._vad_thread, lambda: [self.engine.speech(c) for c in channels]
         )
+        channels.clear()
+        if chunked is not None:
+            chunked()
         total = sum(len(s.chunks) for s in speeches)
         if total > self.config.max_queue_size:
             raise PayloadTooLarge(
