@@ -17,6 +17,7 @@ from coachloop import envs
 from coachloop.config import (
     AsrConfig,
     BatchConfig,
+    JudgeConfig,
     ScoringConfig,
     ServerConfig,
     TierConfig,
@@ -60,6 +61,24 @@ def _asr_args(parser: argparse.ArgumentParser) -> None:
         help="fuzzy phrase match threshold, 0-100 (default 80)",
     )
     g.add_argument("--rubrics", help="directory of extra rubric YAML files")
+    j = parser.add_argument_group("llm judge (rubric criteria of kind llm)")
+    j.add_argument(
+        "--judge",
+        default="none",
+        choices=["none", "transformers", "openai", "vllm"],
+        help="none (default): llm criteria come back na",
+    )
+    j.add_argument(
+        "--judge-model", help="local model dir or .gguf file; openai: model name"
+    )
+    j.add_argument("--judge-url", help="openai: server base URL, e.g. .../v1")
+    j.add_argument("--judge-revision", help="recorded on every scorecard")
+    j.add_argument(
+        "--judge-min-confidence",
+        type=float,
+        default=0.6,
+        help="below this an answer needs human review (default 0.6)",
+    )
 
 
 def _asr_config(args: argparse.Namespace) -> AsrConfig:
@@ -85,6 +104,22 @@ def _asr_config(args: argparse.Namespace) -> AsrConfig:
         cpu_threads=args.threads,
         vad_filter=not args.no_vad,
     )
+
+
+def _judge(args: argparse.Namespace) -> Any:
+    """The judge the flags ask for, loaded now; ``None`` for ``--judge none``."""
+    config = JudgeConfig(
+        backend=args.judge,
+        model=args.judge_model,
+        base_url=args.judge_url,
+        revision=args.judge_revision,
+        min_confidence=args.judge_min_confidence,
+    )
+    if config.backend == "none":
+        return None
+    from coachloop.judge import Judge
+
+    return Judge(config)
 
 
 def _batch_config(args: argparse.Namespace) -> BatchConfig:
@@ -203,6 +238,7 @@ def _score(args: argparse.Namespace) -> int:
         asr=_asr_config(args),
         batch=_batch_config(args),
         scoring=ScoringConfig(phrase_threshold=args.phrase_threshold),
+        judge=_judge(args),
         allow_rubric_paths=True,
     )
     if len(requests) == 1:
@@ -306,6 +342,7 @@ def _serve(args: argparse.Namespace) -> int:
         ScoringConfig(phrase_threshold=args.phrase_threshold),
         tiers,
         _batch_config(args),
+        _judge(args),
     )
     return 0
 

@@ -12,7 +12,9 @@ import msgspec
 
 from coachloop.transcript import Speaker
 
-Status = Literal["met", "missed", "partial", "na"]
+Status = Literal["met", "missed", "partial", "na", "judge_error", "needs_review"]
+"""``judge_error`` and ``needs_review`` (``llm`` criteria) count like ``na``
+until a human answers: neither met nor missed."""
 
 
 class Evidence(msgspec.Struct, kw_only=True):
@@ -23,6 +25,18 @@ class Evidence(msgspec.Struct, kw_only=True):
     quote: str | None
     reason: str
     utterance_ids: list[str] = []
+
+
+class JudgeDetail(msgspec.Struct, kw_only=True):
+    """What the judge model answered for an ``llm`` criterion."""
+
+    verdict: str | None
+    """The model's verdict (kept under ``needs_review``); ``None`` on error."""
+    confidence: float | None
+    rationale: str | None
+    attempts: int
+    error: str | None = None
+    """Why the answer was refused (``judge_error``)."""
 
 
 class CriterionResult(msgspec.Struct, kw_only=True):
@@ -37,6 +51,7 @@ class CriterionResult(msgspec.Struct, kw_only=True):
     auto_fail: bool
     summary: str
     evidence: list[Evidence]
+    judge: JudgeDetail | None = None
 
 
 class Scorecard(msgspec.Struct, kw_only=True):
@@ -51,6 +66,8 @@ class Scorecard(msgspec.Struct, kw_only=True):
     earned: float
     possible: float
     criteria: list[CriterionResult]
+    needs_review: bool = False
+    """An ``llm`` criterion awaits a human verdict (low judge confidence)."""
 
 
 class Tier(msgspec.Struct, kw_only=True):
@@ -145,11 +162,24 @@ class AsrOptions(msgspec.Struct, kw_only=True):
     utterance_gap_s: float
 
 
+class JudgeModel(msgspec.Struct, kw_only=True):
+    """The judge behind ``llm`` criteria: enough to reproduce its answers."""
+
+    backend: str
+    model: str
+    revision: str | None
+    temperature: float
+    seed: int
+    max_tokens: int
+    min_confidence: float
+
+
 class ModelsUsed(msgspec.Struct, kw_only=True):
     asr: AsrOptions | None
     """``None`` when a transcript was sent instead of audio."""
     phrase_threshold: float
     scorer: str = "rules"
+    judge: JudgeModel | None = None
 
 
 class Document(msgspec.Struct, kw_only=True):

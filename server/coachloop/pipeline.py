@@ -52,6 +52,7 @@ from coachloop.transcript import (
 
 if TYPE_CHECKING:
     from coachloop.engines.asr import ChannelResult, WhisperEngine
+    from coachloop.judge import Judge
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +145,7 @@ class Pipeline:
         tiers: TierConfig | None = None,
         engine: WhisperEngine | None = None,
         batch: BatchConfig | None = None,
+        judge: Judge | None = None,
         allow_rubric_paths: bool = False,
     ) -> None:
         self.registry = registry
@@ -153,6 +155,8 @@ class Pipeline:
         self.matcher = PhraseMatcher(self.scoring.phrase_threshold)
         self._engine = engine
         self._batch = batch
+        self.judge = judge
+        """Answers ``llm`` criteria; ``None`` leaves them ``na``."""
         self.allow_rubric_paths = allow_rubric_paths
 
     @property
@@ -258,7 +262,10 @@ class Pipeline:
         # Rubric, tier and notes: pure functions of the transcript.
         scoring_started = time.perf_counter()
         call_time = prepared.call_time
-        scorecard = score_transcript(prepared.rubric, transcript, self.matcher)
+        judged = None
+        if self.judge is not None:
+            judged = self.judge.judge(prepared.rubric, transcript, self.matcher)
+        scorecard = score_transcript(prepared.rubric, transcript, self.matcher, judged)
         tier = triage(scorecard, call_time, self.tiers)
         notes = draft_notes(
             prepared.rubric,
@@ -295,7 +302,10 @@ class Pipeline:
             notes=notes,
             warnings=warnings,
             models=ModelsUsed(
-                asr=asr_options, phrase_threshold=self.scoring.phrase_threshold
+                asr=asr_options,
+                phrase_threshold=self.scoring.phrase_threshold,
+                scorer="rules+judge" if self.judge is not None else "rules",
+                judge=self.judge.model_info() if self.judge is not None else None,
             ),
             timings=Timings(
                 decode_s=round(prepared.decode_s, 4),

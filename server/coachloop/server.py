@@ -16,6 +16,7 @@ from coachloop.config import (
 )
 from coachloop.engines.asr import WhisperEngine
 from coachloop.http import create_app
+from coachloop.judge import Judge
 from coachloop.pipeline import Pipeline
 from coachloop.rpc import create_grpc_server
 from coachloop.rubrics import RubricRegistry
@@ -32,6 +33,7 @@ def build_service(
     tiers: TierConfig | None = None,
     plans: PlanConfig | None = None,
     batch: BatchConfig | None = None,
+    judge: Judge | None = None,
 ) -> ScoringService:
     """Everything that can fail at start-up fails here, before a port opens:
     configuration, rubrics, the model, and the store's migrations."""
@@ -44,7 +46,12 @@ def build_service(
     store = Store(server.db_url, tiers=tiers, plans=plans) if server.db_url else None
     engine = WhisperEngine(asr, batch or BatchConfig())
     pipeline = Pipeline(
-        registry=registry, asr=asr, scoring=scoring, tiers=tiers, engine=engine
+        registry=registry,
+        asr=asr,
+        scoring=scoring,
+        tiers=tiers,
+        engine=engine,
+        judge=judge,
     )
     return ScoringService(pipeline, server, store)
 
@@ -55,8 +62,10 @@ def run_server(
     scoring: ScoringConfig,
     tiers: TierConfig | None = None,
     batch: BatchConfig | None = None,
+    judge: Judge | None = None,
 ) -> None:
-    asyncio.run(_serve(build_service(server, asr, scoring, tiers, batch=batch)))
+    service = build_service(server, asr, scoring, tiers, batch=batch, judge=judge)
+    asyncio.run(_serve(service))
 
 
 async def _serve(service: ScoringService) -> None:

@@ -198,6 +198,11 @@ class ScoringService:
             ),
             "tiers": dataclasses.asdict(self.pipeline.tiers),
             "batch": dataclasses.asdict(self.scheduler.config),
+            "judge": (
+                msgspec.to_builtins(self.pipeline.judge.model_info())
+                if self.pipeline.judge
+                else None
+            ),
             "scheduler": dataclasses.asdict(self.scheduler.stats()),
         }
 
@@ -207,3 +212,5 @@ class ScoringService:
         self._db.shutdown(wait=True)
         if self.store is not None:
             self.store.close()
+        if self.pipeline.judge is not None:
+            self.pipeline.judge.close()

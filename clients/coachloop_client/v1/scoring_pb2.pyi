@@ -62,8 +62,22 @@ class Evidence(_message.Message):
     utterance_ids: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, start: _Optional[float] = ..., end: _Optional[float] = ..., speaker: _Optional[str] = ..., quote: _Optional[str] = ..., reason: _Optional[str] = ..., utterance_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
+class JudgeDetail(_message.Message):
+    __slots__ = ("verdict", "confidence", "rationale", "attempts", "error")
+    VERDICT_FIELD_NUMBER: _ClassVar[int]
+    CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    RATIONALE_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    verdict: str
+    confidence: float
+    rationale: str
+    attempts: int
+    error: str
+    def __init__(self, verdict: _Optional[str] = ..., confidence: _Optional[float] = ..., rationale: _Optional[str] = ..., attempts: _Optional[int] = ..., error: _Optional[str] = ...) -> None: ...
+
 class CriterionResult(_message.Message):
-    __slots__ = ("id", "name", "category", "status", "earned", "possible", "points", "auto_fail", "summary", "evidence")
+    __slots__ = ("id", "name", "category", "status", "earned", "possible", "points", "auto_fail", "summary", "evidence", "judge")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
@@ -74,6 +88,7 @@ class CriterionResult(_message.Message):
     AUTO_FAIL_FIELD_NUMBER: _ClassVar[int]
     SUMMARY_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    JUDGE_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     category: str
@@ -84,10 +99,11 @@ class CriterionResult(_message.Message):
     auto_fail: bool
     summary: str
     evidence: _containers.RepeatedCompositeFieldContainer[Evidence]
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., category: _Optional[str] = ..., status: _Optional[str] = ..., earned: _Optional[float] = ..., possible: _Optional[float] = ..., points: _Optional[float] = ..., auto_fail: _Optional[bool] = ..., summary: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ...) -> None: ...
+    judge: JudgeDetail
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., category: _Optional[str] = ..., status: _Optional[str] = ..., earned: _Optional[float] = ..., possible: _Optional[float] = ..., points: _Optional[float] = ..., auto_fail: _Optional[bool] = ..., summary: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., judge: _Optional[_Union[JudgeDetail, _Mapping]] = ...) -> None: ...
 
 class Scorecard(_message.Message):
-    __slots__ = ("rubric_id", "rubric_version", "rubric_name", "status", "score", "threshold", "below_threshold", "auto_fail", "earned", "possible", "criteria")
+    __slots__ = ("rubric_id", "rubric_version", "rubric_name", "status", "score", "threshold", "below_threshold", "auto_fail", "earned", "possible", "criteria", "needs_review")
     RUBRIC_ID_FIELD_NUMBER: _ClassVar[int]
     RUBRIC_VERSION_FIELD_NUMBER: _ClassVar[int]
     RUBRIC_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -99,6 +115,7 @@ class Scorecard(_message.Message):
     EARNED_FIELD_NUMBER: _ClassVar[int]
     POSSIBLE_FIELD_NUMBER: _ClassVar[int]
     CRITERIA_FIELD_NUMBER: _ClassVar[int]
+    NEEDS_REVIEW_FIELD_NUMBER: _ClassVar[int]
     rubric_id: str
     rubric_version: int
     rubric_name: str
@@ -110,7 +127,8 @@ class Scorecard(_message.Message):
     earned: float
     possible: float
     criteria: _containers.RepeatedCompositeFieldContainer[CriterionResult]
-    def __init__(self, rubric_id: _Optional[str] = ..., rubric_version: _Optional[int] = ..., rubric_name: _Optional[str] = ..., status: _Optional[str] = ..., score: _Optional[float] = ..., threshold: _Optional[float] = ..., below_threshold: _Optional[bool] = ..., auto_fail: _Optional[bool] = ..., earned: _Optional[float] = ..., possible: _Optional[float] = ..., criteria: _Optional[_Iterable[_Union[CriterionResult, _Mapping]]] = ...) -> None: ...
+    needs_review: bool
+    def __init__(self, rubric_id: _Optional[str] = ..., rubric_version: _Optional[int] = ..., rubric_name: _Optional[str] = ..., status: _Optional[str] = ..., score: _Optional[float] = ..., threshold: _Optional[float] = ..., below_threshold: _Optional[bool] = ..., auto_fail: _Optional[bool] = ..., earned: _Optional[float] = ..., possible: _Optional[float] = ..., criteria: _Optional[_Iterable[_Union[CriterionResult, _Mapping]]] = ..., needs_review: _Optional[bool] = ...) -> None: ...
 
 class Tier(_message.Message):
     __slots__ = ("level", "label", "reasons", "due_by")
@@ -254,15 +272,35 @@ class AsrOptions(_message.Message):
     utterance_gap_s: float
     def __init__(self, model_path: _Optional[str] = ..., device: _Optional[str] = ..., compute_type: _Optional[str] = ..., beam_size: _Optional[int] = ..., cpu_threads: _Optional[int] = ..., language: _Optional[str] = ..., vad_filter: _Optional[bool] = ..., vad_min_silence_ms: _Optional[int] = ..., vad_threshold: _Optional[float] = ..., utterance_gap_s: _Optional[float] = ...) -> None: ...
 
+class JudgeModel(_message.Message):
+    __slots__ = ("backend", "model", "revision", "temperature", "seed", "max_tokens", "min_confidence")
+    BACKEND_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    TEMPERATURE_FIELD_NUMBER: _ClassVar[int]
+    SEED_FIELD_NUMBER: _ClassVar[int]
+    MAX_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    MIN_CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    backend: str
+    model: str
+    revision: str
+    temperature: float
+    seed: int
+    max_tokens: int
+    min_confidence: float
+    def __init__(self, backend: _Optional[str] = ..., model: _Optional[str] = ..., revision: _Optional[str] = ..., temperature: _Optional[float] = ..., seed: _Optional[int] = ..., max_tokens: _Optional[int] = ..., min_confidence: _Optional[float] = ...) -> None: ...
+
 class ModelsUsed(_message.Message):
-    __slots__ = ("asr", "phrase_threshold", "scorer")
+    __slots__ = ("asr", "phrase_threshold", "scorer", "judge")
     ASR_FIELD_NUMBER: _ClassVar[int]
     PHRASE_THRESHOLD_FIELD_NUMBER: _ClassVar[int]
     SCORER_FIELD_NUMBER: _ClassVar[int]
+    JUDGE_FIELD_NUMBER: _ClassVar[int]
     asr: AsrOptions
     phrase_threshold: float
     scorer: str
-    def __init__(self, asr: _Optional[_Union[AsrOptions, _Mapping]] = ..., phrase_threshold: _Optional[float] = ..., scorer: _Optional[str] = ...) -> None: ...
+    judge: JudgeModel
+    def __init__(self, asr: _Optional[_Union[AsrOptions, _Mapping]] = ..., phrase_threshold: _Optional[float] = ..., scorer: _Optional[str] = ..., judge: _Optional[_Union[JudgeModel, _Mapping]] = ...) -> None: ...
 
 class ScoreCallResponse(_message.Message):
     __slots__ = ("call_id", "agent_id", "started_at", "duration", "source", "channels", "transcript", "scorecard", "tier", "notes", "warnings", "models", "timings", "call_type")

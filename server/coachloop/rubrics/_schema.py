@@ -117,8 +117,34 @@ class TalkShareCheck(_Check, tag="talk_share"):
     max: Share = 1.0
 
 
+Verdict = Literal["met", "missed", "na"]
+
+
+class LlmCheck(_Check, tag="llm"):
+    """A question a rule cannot answer, put to the judge model.
+
+    The judge reads the transcript (utterance ids, speakers, m:ss times) and
+    the timing facts the rules computed, and must answer with one of
+    ``choices``, quoting the utterances it relies on. Without a judge the
+    criterion is ``na``.
+    """
+
+    question: Annotated[str, msgspec.Meta(min_length=5, max_length=1000)]
+    guidance: Annotated[str, msgspec.Meta(max_length=4000)] = ""
+    choices: Annotated[list[Verdict], msgspec.Meta(min_length=2)] = msgspec.field(
+        default_factory=lambda: ["met", "missed", "na"]
+    )
+    examples: Annotated[list[str], msgspec.Meta(max_length=10)] = msgspec.field(
+        default_factory=list
+    )
+    """Short worked examples in plain words, shown to the judge as guidance."""
+    first_s: Positive = 30.0
+    """The judge is told what was said in this many seconds from the start."""
+
+
 Check = (
-    PhraseCheck
+    LlmCheck
+    | PhraseCheck
     | ForbiddenCheck
     | OrderCheck
     | EmpathyCheck

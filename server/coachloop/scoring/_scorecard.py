@@ -1,16 +1,30 @@
 from __future__ import annotations
 
-from coachloop.document import CriterionResult, Scorecard
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from coachloop.document import CriterionResult, Evidence, JudgeDetail, Scorecard, Status
 from coachloop.rubrics import Rubric
+from coachloop.rubrics._schema import LlmCheck
 from coachloop.scoring._checks import Context, run_check
 from coachloop.scoring._match import PhraseMatcher
+from coachloop.timefmt import mmss
 from coachloop.transcript import Transcript
 
+if TYPE_CHECKING:
+    from coachloop.judge import Judged
+
 NO_SPEECH = "no speech in the call: nothing to judge"
+NO_JUDGE = "no judge configured"
+UNDECIDED = frozenset({"na", "judge_error", "needs_review"})
+"""Statuses that put no points at stake."""
 
 
 def score_transcript(
-    rubric: Rubric, transcript: Transcript, matcher: PhraseMatcher
+    rubric: Rubric,
+    transcript: Transcript,
+    matcher: PhraseMatcher,
+    judged: Mapping[str, Judged] | None = None,
 ) -> Scorecard:
     """Judge every criterion of ``rubric`` and total the points.
 
@@ -21,14 +35,17 @@ def score_transcript(
     speech = transcript.has_speech
     results: list[CriterionResult] = []
     for category, crit in rubric.criteria():
-        if speech:
+        detail = None
+        if not speech:
+            status, fraction, summary, evidence = "na", 0.0, NO_SPEECH, []
+        elif isinstance(crit.check, LlmCheck):
+            status, fraction, summary, evidence, detail = _from_judge(judged, crit.id)
+        else:
             ctx = Context(transcript, matcher, crit.name.lower())
             outcome = run_check(crit.check, ctx, crit.points)
             status, fraction = outcome.status, outcome.fraction
             summary, evidence = outcome.summary, outcome.evidence
-        else:
-            status, fraction, summary, evidence = "na", 0.0, NO_SPEECH, []
-        applies = status != "na"
+        applies = status not in UNDECIDED
         results.append(
             CriterionResult(
                 id=crit.id,
@@ -41,6 +58,7 @@ def score_transcript(
                 auto_fail=crit.auto_fail,
                 summary=summary,
                 evidence=evidence,
+                judge=detail,
             )
         )
     earned = round(sum(r.earned for r in results), 2)
@@ -62,4 +80,50 @@ def score_transcript(
         earned=earned,
         possible=possible,
         criteria=results,
+        needs_review=any(r.status == "needs_review" for r in results),
     )
+
+
+def _from_judge(
+    judged: Mapping[str, Judged] | None, crit_id: str
+) -> tuple[Status, float, str, list[Evidence], JudgeDetail | None]:
+    if judged is None:
+        return "na", 0.0, NO_JUDGE, [], None
+    result = judged.get(crit_id)
+    if result is None:
+        return "na", 0.0, "the judge was not asked (no speech)", [], None
+    if result.answer is None:
+        detail = JudgeDetail(
+            verdict=None,
+            confidence=None,
+            rationale=None,
+            attempts=result.attempts,
+            error=result.error,
+        )
+        return "judge_error", 0.0, f"judge error: {result.error}", [], detail
+    answer = result.answer
+    detail = JudgeDetail(
+        verdict=answer.verdict,
+        confidence=round(answer.confidence, 3),
+        rationale=answer.rationale,
+        attempts=result.attempts,
+    )
+    evidence = [
+        Evidence(
+            start=c.start,
+            end=c.end,
+            speaker=c.speaker,
+            quote=c.quote,
+            reason=f"judge cites {c.utterance_id} at {mmss(c.start)}",
+            utterance_ids=[c.utterance_id],
+        )
+        for c in answer.evidence
+    ]
+    if result.status == "needs_review":
+        summary = (
+            f"needs review: the judge said {answer.verdict} with confidence "
+            f"{answer.confidence:.2f}: {answer.rationale}"
+        )
+        return "needs_review", 0.0, summary, evidence, detail
+    fraction = 1.0 if result.status == "met" else 0.0
+    return result.status, fraction, answer.rationale, evidence, detail

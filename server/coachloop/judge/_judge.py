@@ -1,0 +1,149 @@
+"""Ask the judge every ``llm`` criterion of a call, and check each answer.
+
+All of a call's questions go to the backend as one batch (they share the
+transcript prefix). A reply that is cut off at its token budget, or fails a
+check, is asked once more with a larger budget; a second failure makes the
+criterion ``judge_error``, reported and never counted as met or missed. An
+answer below the confidence threshold is ``needs_review``: the model's verdict
+is kept, and a human decides.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from typing import Literal
+
+from coachloop.config import JudgeConfig
+from coachloop.document import JudgeModel
+from coachloop.errors import EngineError
+from coachloop.judge._answer import Answer, InvalidAnswer, answer_schema, parse_answer
+from coachloop.judge._backends import Backend, Request, create_backend
+from coachloop.judge._prompt import messages
+from coachloop.rubrics import Rubric
+from coachloop.rubrics._schema import Criterion, LlmCheck
+from coachloop.scoring._facts import timing_facts
+from coachloop.scoring._match import PhraseMatcher
+from coachloop.transcript import Transcript
+
+logger = logging.getLogger(__name__)
+
+JudgedStatus = Literal["met", "missed", "na", "judge_error", "needs_review"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Judged:
+    status: JudgedStatus
+    answer: Answer | None
+    attempts: int
+    error: str | None = None
+    tokens: int = 0
+
+
+class Judge:
+    """Holds the backend (the resident model) and the settings; no call state."""
+
+    def __init__(self, config: JudgeConfig, backend: Backend | None = None) -> None:
+        self.config = config
+        self.backend = backend if backend is not None else create_backend(config)
+        if self.backend is None:
+            raise ValueError("Judge needs a backend; backend 'none' means no Judge")
+
+    def close(self) -> None:
+        if self.backend is not None:
+            self.backend.close()
+
+    def model_info(self) -> JudgeModel:
+        c = self.config
+        return JudgeModel(
+            backend=c.backend,
+            model=self.backend.model if self.backend else "",
+            revision=c.revision,
+            temperature=c.temperature,
+            seed=c.seed,
+            max_tokens=c.max_tokens,
+            min_confidence=c.min_confidence,
+        )
+
+    def judge(
+        self, rubric: Rubric, transcript: Transcript, matcher: PhraseMatcher
+    ) -> dict[str, Judged]:
+        """Criterion id -> outcome, for each ``llm`` criterion of ``rubric``."""
+        asked = [
+            crit for _, crit in rubric.criteria() if isinstance(crit.check, LlmCheck)
+        ]
+        if not asked or not transcript.has_speech:
+            return {}
+        started = time.perf_counter()
+        facts: dict[float, list[str]] = {}
+        prompts = {}
+        for crit in asked:
+            check = crit.check
+            assert isinstance(check, LlmCheck)
+            if check.first_s not in facts:
+                facts[check.first_s] = timing_facts(transcript, matcher, check.first_s)
+            prompts[crit.id] = messages(
+                transcript, facts[check.first_s], crit.name, check
+            )
+        results: dict[str, Judged] = {}
+        pending = list(asked)
+        errors: dict[str, str] = {}
+        attempt = 0
+        for attempt, budget in enumerate(
+            (self.config.max_tokens, self.config.retry_max_tokens), start=1
+        ):
+            if not pending:
+                break
+            try:
+                replies = self._generate(
+                    [
+                        Request(prompts[c.id], answer_schema(_choices(c)), budget)
+                        for c in pending
+                    ]
+                )
+            except EngineError as exc:
+                # The judge is unreachable or broke: these criteria are judge
+                # errors (reported, not counted), not a failed call.
+                for crit in pending:
+                    errors[crit.id] = exc.message
+                break
+            still: list[Criterion] = []
+            for crit, reply in zip(pending, replies, strict=True):
+                try:
+                    if reply.finish == "length":
+                        raise InvalidAnswer(f"reply cut off at {budget} tokens")
+                    answer = parse_answer(reply.text, transcript, _choices(crit))
+                except InvalidAnswer as exc:
+                    errors[crit.id] = str(exc)
+                    still.append(crit)
+                    continue
+                status: JudgedStatus = answer.verdict  # type: ignore[assignment]
+                if answer.confidence < self.config.min_confidence:
+                    status = "needs_review"
+                results[crit.id] = Judged(status, answer, attempt, None, reply.tokens)
+            pending = still
+        for crit in pending:
+            results[crit.id] = Judged("judge_error", None, attempt, errors[crit.id])
+        logger.info(
+            "judged criteria=%d errors=%d review=%d ms=%.0f",
+            len(asked),
+            sum(r.status == "judge_error" for r in results.values()),
+            sum(r.status == "needs_review" for r in results.values()),
+            1000 * (time.perf_counter() - started),
+        )
+        return results
+
+    def _generate(self, requests: list[Request]) -> list:  # type: ignore[type-arg]
+        assert self.backend is not None
+        replies = self.backend.generate(requests)
+        if len(replies) != len(requests):
+            raise EngineError(
+                f"judge backend returned {len(replies)} replies for {len(requests)}"
+            )
+        return replies
+
+
+def _choices(crit: Criterion) -> list[str]:
+    assert isinstance(crit.check, LlmCheck)
+    return list(crit.check.choices)
