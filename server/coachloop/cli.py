@@ -190,6 +190,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _asr_args(serve)
 
+    calibrate = sub.add_parser(
+        "calibrate", help="agreement and Cohen's kappa against human labels"
+    )
+    calibrate.add_argument("labels", type=Path, help="labels YAML (see docs)")
+    calibrate.add_argument("--json", action="store_true")
+    _asr_args(calibrate)
+
     from coachloop.cli_coaching import add_parsers
 
     add_parsers(sub, _db_arg)
@@ -212,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
             return _score(args)
         if args.command == "serve":
             return _serve(args)
+        if args.command == "calibrate":
+            return _calibrate(args)
         from coachloop.cli_coaching import run
 
         return run(args)
@@ -303,6 +312,31 @@ def _request(args: argparse.Namespace, path: Path) -> Any:
     except msgspec.DecodeError as exc:
         raise BadRequest(f"invalid transcript {path}: not JSON ({exc})") from None
     return CallRequest(metadata=meta, transcript=transcript)
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from coachloop.calibrate import calibrate, render
+    from coachloop.pipeline import Pipeline
+    from coachloop.rubrics import RubricRegistry
+
+    pipeline = Pipeline(
+        registry=RubricRegistry(args.rubrics or envs.rubrics_dir()),
+        asr=_asr_config(args),
+        batch=_batch_config(args),
+        scoring=ScoringConfig(phrase_threshold=args.phrase_threshold),
+        judge=_judge(args),
+        allow_rubric_paths=True,
+    )
+    rows = calibrate(pipeline, args.labels)
+    if args.json:
+        sys.stdout.write(
+            msgspec.json.encode([dataclasses.asdict(r) for r in rows]).decode() + "\n"
+        )
+    else:
+        print(render(rows))
+    return 0
 
 
 def _parse_time(text: str) -> datetime:
