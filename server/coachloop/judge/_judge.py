@@ -86,6 +86,7 @@ class Judge:
             prompts[crit.id] = messages(
                 transcript, facts[check.first_s], crit.name, check
             )
+        ids = [u.id for u in transcript.utterances]
         results: dict[str, Judged] = {}
         pending = list(asked)
         errors: dict[str, str] = {}
@@ -98,7 +99,7 @@ class Judge:
             try:
                 replies = self._generate(
                     [
-                        Request(prompts[c.id], answer_schema(_choices(c)), budget)
+                        Request(prompts[c.id], answer_schema(_choices(c), ids), budget)
                         for c in pending
                     ]
                 )
