@@ -44,6 +44,17 @@ def add_parsers(sub: Any, db_arg: Any) -> None:
     note.add_argument("--json", action="store_true")
     db_arg(note)
 
+    review = sub.add_parser(
+        "review", help="give a human verdict on a judged criterion of a call"
+    )
+    review.add_argument("call_id")
+    review.add_argument("criterion_id")
+    review.add_argument("verdict", choices=["met", "missed", "na"])
+    review.add_argument("--by", required=True)
+    review.add_argument("--comment")
+    review.add_argument("--json", action="store_true")
+    db_arg(review)
+
     plan = sub.add_parser("plan", help="coaching action plans")
     plan_sub = plan.add_subparsers(dest="plan_command", required=True)
     create = plan_sub.add_parser("create", help="start a plan for an agent")
@@ -99,6 +110,8 @@ def run(args: argparse.Namespace) -> int:
             return _queue(store, args)
         if args.command == "note":
             return _note(store, args)
+        if args.command == "review":
+            return _review(store, args)
         return _plan(store, args)
     finally:
         store.close()
@@ -156,6 +169,32 @@ def _note(store: Any, args: argparse.Namespace) -> int:
             args.note_id, args.action, by=args.by, text=args.text, reason=args.reason
         )
     _print(note, args.json, f"note {note.id}: {note.state}\n{note.text}")
+    return 0
+
+
+def _review(store: Any, args: argparse.Namespace) -> int:
+    from coachloop.records import AnswerIn
+
+    try:
+        data = msgspec.convert(
+            {
+                "criterion_id": args.criterion_id,
+                "verdict": args.verdict,
+                "by": args.by,
+                "comment": args.comment,
+            },
+            AnswerIn,
+        )
+    except msgspec.ValidationError as exc:
+        raise BadRequest(f"invalid answer: {exc}") from None
+    doc = store.answer(args.call_id, data)
+    card = doc.scorecard
+    score = "unscorable" if card.score is None else f"{card.score:g}"
+    _print(
+        doc,
+        args.json,
+        f"call {doc.call_id}: {args.criterion_id} {args.verdict}; score {score}",
+    )
     return 0
 
 

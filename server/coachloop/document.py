@@ -39,6 +39,16 @@ class JudgeDetail(msgspec.Struct, kw_only=True):
     """Why the answer was refused (``judge_error``)."""
 
 
+class ManualAnswer(msgspec.Struct, kw_only=True):
+    """A person's verdict on a criterion, kept beside the judge's."""
+
+    verdict: Literal["met", "missed", "na"]
+    by: str
+    at: str
+    """ISO 8601 time in UTC."""
+    comment: str | None = None
+
+
 class CriterionResult(msgspec.Struct, kw_only=True):
     id: str
     name: str
@@ -52,6 +62,9 @@ class CriterionResult(msgspec.Struct, kw_only=True):
     summary: str
     evidence: list[Evidence]
     judge: JudgeDetail | None = None
+    manual: ManualAnswer | None = None
+    """Set when a person answered (a ``needs_review`` or ``judge_error``
+    criterion, from the manager's queue); ``status`` is then theirs."""
 
 
 class Scorecard(msgspec.Struct, kw_only=True):

@@ -179,9 +179,11 @@ class NoteOut(msgspec.Struct, kw_only=True):
 
 class FlagOut(msgspec.Struct, kw_only=True):
     id: str
-    kind: Literal["adjust", "escalation"]
+    kind: Literal["adjust", "escalation", "review"]
     agent_id: str
-    plan_id: str
+    plan_id: str | None
+    call_id: str | None
+    """``review``: the call whose criterion needs a human verdict."""
     criterion_id: str
     raised_at: datetime
     message: str
@@ -195,6 +197,15 @@ class QueueOut(msgspec.Struct, kw_only=True):
     notes: list[NoteOut]
     """Ordered by tier, then due-by."""
     flags: list[FlagOut]
+
+
+class AnswerIn(_In):
+    """A person's verdict on a judged criterion (``POST /v1/calls/{id}/answers``)."""
+
+    criterion_id: Id
+    verdict: Literal["met", "missed", "na"]
+    by: Id
+    comment: Text | None = None
 
 
 # -- plans -------------------------------------------------------------------

@@ -344,7 +344,7 @@ def test_plans_sessions_and_trend_over_rest(api):
 def test_healthz_reports_the_store(api):
     rest, db, running = api
     store = rest.health()["store"]
-    assert store["schema_revision"] == "0001"
+    assert store["schema_revision"] == "0002"
     assert store["url"].endswith(str(db))
     # Every successful request that is not a call gets its own log line.
     log = running.log_path.read_text()

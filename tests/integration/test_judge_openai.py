@@ -9,6 +9,7 @@ import re
 import threading
 from pathlib import Path
 
+import msgspec
 import pytest
 from coachloop.config import JudgeConfig
 from coachloop.demo import make_call
@@ -18,7 +19,7 @@ from coachloop.rubrics import RubricRegistry
 from coachloop.transcript import transcript_from_input
 from conftest import FIXTURES
 
-RUBRIC = str(FIXTURES / "rubrics" / "judged.yaml")
+RUBRIC = str(FIXTURES / "rubrics" / "judged-service.yaml")
 CALL = transcript_from_input(make_call())
 
 
@@ -241,3 +242,125 @@ def test_the_judge_needs_its_settings():
     with pytest.raises(ValueError, match="needs a model"):
         JudgeConfig(backend="transformers")
     assert Path(RUBRIC).is_file()
+
+
+def scripted(script: Script, warmth_confidence: float = 0.3) -> None:
+    quote = "I have corrected it"
+    good = answer("met", uid(quote), quote)
+    script.replies = {
+        name: [(200, good, "stop")] * 4
+        for name in ("Ownership of the problem", "Clear explanation", "Prompt opening")
+    }
+    script.replies["Warmth"] = [
+        (200, answer("met", uid("I am sorry"), "I am sorry", warmth_confidence), "stop")
+    ] * 4
+
+
+def test_low_confidence_goes_to_the_manager_and_a_human_answer_rescores(
+    mock, judges, tmp_path
+):
+    from coachloop.errors import Conflict, NotFound
+    from coachloop.records import AgentIn, AnswerIn, ManagerIn, TeamIn
+    from coachloop.store import Store
+
+    script, url = mock
+    scripted(script)
+    store = Store(str(tmp_path / "s.db"))
+    store.create_manager(ManagerIn(manager_id="m1", name="Maya"))
+    store.create_team(TeamIn(team_id="t1", name="T", manager_id="m1"))
+    store.create_agent(AgentIn(agent_id="a1", name="A", team_id="t1"))
+    p = pipeline(url, judges)
+    scored = p.score_call(
+        CallRequest(
+            metadata=CallMetadata(call_id="r1", agent_id="a1", rubric=RUBRIC),
+            transcript=make_call(),
+        )
+    )
+    doc, _ = store.record_call(scored.document, lambda h: p.coach(scored, h))
+    assert doc.scorecard.needs_review and doc.scorecard.score == 100.0
+    [flag] = store.queue("m1").flags
+    assert (flag.kind, flag.call_id, flag.criterion_id) == ("review", "r1", "warmth")
+    assert "confidence 0.30" in flag.message
+    after = store.answer(
+        "r1",
+        AnswerIn(
+            criterion_id="warmth", verdict="missed", by="m1", comment="Flat tone."
+        ),
+    )
+    warmth = {c.id: c for c in after.scorecard.criteria}["warmth"]
+    assert warmth.status == "missed" and warmth.judge.verdict == "met"
+    assert (warmth.manual.verdict, warmth.manual.by, warmth.manual.comment) == (
+        "missed",
+        "m1",
+        "Flat tone.",
+    )
+    assert (after.scorecard.earned, after.scorecard.possible) == (60.0, 70.0)
+    assert after.scorecard.score == 85.7 and not after.scorecard.needs_review
+    assert store.get_call("r1") == after
+    assert store.queue("m1").flags == []
+    with pytest.raises(Conflict, match="is missed; only needs_review"):
+        store.answer("r1", AnswerIn(criterion_id="warmth", verdict="met", by="m1"))
+    with pytest.raises(Conflict):
+        store.answer("r1", AnswerIn(criterion_id="ownership", verdict="met", by="m1"))
+    with pytest.raises(NotFound):
+        store.answer("r1", AnswerIn(criterion_id="nope", verdict="met", by="m1"))
+    store.close()
+
+
+def test_a_server_with_a_judge_over_rest(mock, tmp_path):
+    import httpx
+    from servers import serve as serve_coachloop
+
+    script, url = mock
+    scripted(script)
+    with serve_coachloop(
+        tmp_path,
+        "--db",
+        str(tmp_path / "s.db"),
+        "--rubrics",
+        str(FIXTURES / "rubrics"),
+        "--judge",
+        "openai",
+        "--judge-model",
+        "mock-judge",
+        "--judge-url",
+        url,
+        "--judge-revision",
+        "r7",
+    ) as running:
+        base = running.base
+        health = httpx.get(f"{base}/healthz").json()
+        assert (
+            health["judge"]["backend"] == "openai"
+            and health["judge"]["revision"] == "r7"
+        )
+        httpx.post(f"{base}/v1/managers", json={"manager_id": "m1", "name": "M"})
+        httpx.post(
+            f"{base}/v1/teams", json={"team_id": "t1", "name": "T", "manager_id": "m1"}
+        )
+        httpx.post(
+            f"{base}/v1/agents", json={"agent_id": "a1", "name": "A", "team_id": "t1"}
+        )
+        body = {
+            "call_id": "rest-1",
+            "agent_id": "a1",
+            "rubric": "judged-service",
+            "transcript": msgspec.to_builtins(make_call()),
+        }
+        response = httpx.post(f"{base}/v1/calls", json=body, timeout=60)
+        assert response.status_code == 201, response.text
+        doc = response.json()
+        assert doc["models"]["judge"]["model"] == "mock-judge"
+        flags = httpx.get(f"{base}/v1/managers/m1/queue").json()["flags"]
+        assert [f["kind"] for f in flags] == ["review"]
+        answered = httpx.post(
+            f"{base}/v1/calls/rest-1/answers",
+            json={"criterion_id": "warmth", "verdict": "met", "by": "m1"},
+        )
+        assert answered.status_code == 200
+        assert answered.json()["scorecard"]["needs_review"] is False
+        again = httpx.post(
+            f"{base}/v1/calls/rest-1/answers",
+            json={"criterion_id": "warmth", "verdict": "met", "by": "m1"},
+        )
+        assert again.status_code == 409 and again.json()["state"] == "met"

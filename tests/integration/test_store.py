@@ -89,14 +89,14 @@ def loop(tmp_path):
 
 def test_migrations_build_exactly_the_declared_schema(tmp_path):
     store = Store(str(tmp_path / "schema.db"))
-    assert store.revision == "0001"
+    assert store.revision == "0002"
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
     store.close()
     # Opening again runs no migration and keeps the data.
     again = Store(str(tmp_path / "schema.db"))
-    assert again.revision == "0001"
+    assert again.revision == "0002"
     again.close()
 
 

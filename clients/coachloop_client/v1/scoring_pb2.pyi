@@ -76,8 +76,20 @@ class JudgeDetail(_message.Message):
     error: str
     def __init__(self, verdict: _Optional[str] = ..., confidence: _Optional[float] = ..., rationale: _Optional[str] = ..., attempts: _Optional[int] = ..., error: _Optional[str] = ...) -> None: ...
 
+class ManualAnswer(_message.Message):
+    __slots__ = ("verdict", "by", "at", "comment")
+    VERDICT_FIELD_NUMBER: _ClassVar[int]
+    BY_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    verdict: str
+    by: str
+    at: str
+    comment: str
+    def __init__(self, verdict: _Optional[str] = ..., by: _Optional[str] = ..., at: _Optional[str] = ..., comment: _Optional[str] = ...) -> None: ...
+
 class CriterionResult(_message.Message):
-    __slots__ = ("id", "name", "category", "status", "earned", "possible", "points", "auto_fail", "summary", "evidence", "judge")
+    __slots__ = ("id", "name", "category", "status", "earned", "possible", "points", "auto_fail", "summary", "evidence", "judge", "manual")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
@@ -89,6 +101,7 @@ class CriterionResult(_message.Message):
     SUMMARY_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
     JUDGE_FIELD_NUMBER: _ClassVar[int]
+    MANUAL_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     category: str
@@ -100,7 +113,8 @@ class CriterionResult(_message.Message):
     summary: str
     evidence: _containers.RepeatedCompositeFieldContainer[Evidence]
     judge: JudgeDetail
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., category: _Optional[str] = ..., status: _Optional[str] = ..., earned: _Optional[float] = ..., possible: _Optional[float] = ..., points: _Optional[float] = ..., auto_fail: _Optional[bool] = ..., summary: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., judge: _Optional[_Union[JudgeDetail, _Mapping]] = ...) -> None: ...
+    manual: ManualAnswer
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., category: _Optional[str] = ..., status: _Optional[str] = ..., earned: _Optional[float] = ..., possible: _Optional[float] = ..., points: _Optional[float] = ..., auto_fail: _Optional[bool] = ..., summary: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., judge: _Optional[_Union[JudgeDetail, _Mapping]] = ..., manual: _Optional[_Union[ManualAnswer, _Mapping]] = ...) -> None: ...
 
 class Scorecard(_message.Message):
     __slots__ = ("rubric_id", "rubric_version", "rubric_name", "status", "score", "threshold", "below_threshold", "auto_fail", "earned", "possible", "criteria", "needs_review")

@@ -20,6 +20,7 @@ from coachloop.records import (
     AgentIn,
     AgentOut,
     AgentPatch,
+    AnswerIn,
     ApproveIn,
     DismissIn,
     ImportSummary,
@@ -153,6 +154,14 @@ async def get_call(service: ScoringService, call_id: str) -> Document:
     return await service.db(service.require_store().get_call, call_id)
 
 
+@post("/v1/calls/{call_id:str}/answers", status_code=200)
+async def answer_call(
+    service: ScoringService, call_id: str, data: AnswerIn
+) -> Document:
+    """A person's verdict on a ``needs_review`` or ``judge_error`` criterion."""
+    return await service.db(service.require_store().answer, call_id, data)
+
+
 # -- queue and notes ---------------------------------------------------------
 
 
@@ -266,6 +275,7 @@ ROUTES = [
     import_org,
     record_call,
     get_call,
+    answer_call,
     manager_queue,
     get_note,
     edit_note,

@@ -3,7 +3,7 @@
 from coachloop.scoring._checks import NO_ROLES
 from coachloop.scoring._match import PhraseMatcher, normalize
 from coachloop.scoring._notes import draft_notes, focus_criteria
-from coachloop.scoring._scorecard import NO_SPEECH, score_transcript
+from coachloop.scoring._scorecard import NO_SPEECH, rescore, score_transcript
 from coachloop.scoring._tier import (
     LABELS,
     AgentHistory,
@@ -24,6 +24,7 @@ __all__ = [
     "focus_criteria",
     "normalize",
     "repeated_misses",
+    "rescore",
     "score_transcript",
     "tenure_days",
     "triage",

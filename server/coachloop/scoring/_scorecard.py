@@ -3,6 +3,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from coachloop.document import CriterionResult, Evidence, JudgeDetail, Scorecard, Status
 from coachloop.rubrics import Rubric
 from coachloop.rubrics._schema import LlmCheck
@@ -127,3 +129,24 @@ def _from_judge(
         return "needs_review", 0.0, summary, evidence, detail
     fraction = 1.0 if result.status == "met" else 0.0
     return result.status, fraction, answer.rationale, evidence, detail
+
+
+def rescore(card: Scorecard, results: list[CriterionResult]) -> Scorecard:
+    """The scorecard's totals again after some criteria changed (a person's
+    verdict on a judged criterion), by the same rules as :func:`score_transcript`."""
+    earned = round(sum(r.earned for r in results), 2)
+    possible = round(sum(r.possible for r in results), 2)
+    auto_fail = any(r.auto_fail and r.status == "missed" for r in results)
+    score = None
+    if card.status == "scored" and possible > 0:
+        score = 0.0 if auto_fail else round(100 * earned / possible, 1)
+    return msgspec.structs.replace(
+        card,
+        criteria=results,
+        earned=earned,
+        possible=possible,
+        auto_fail=auto_fail,
+        score=score,
+        below_threshold=score is not None and score < card.threshold,
+        needs_review=any(r.status == "needs_review" for r in results),
+    )

@@ -10,15 +10,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from coachloop.config import TierConfig
-from coachloop.document import Document
-from coachloop.errors import NotFound
-from coachloop.scoring import AgentHistory, PastCall
+from coachloop.document import CriterionResult, Document, ManualAnswer
+from coachloop.errors import Conflict, NotFound
+from coachloop.records import AnswerIn
+from coachloop.scoring import AgentHistory, PastCall, rescore
 from coachloop.store._org import manager_of
 from coachloop.store._tables import (
     Agent,
     Call,
     CriterionRow,
     EvidenceRow,
+    Flag,
+    ManualAnswerRow,
     NoteRow,
     Utterance,
     from_db,
@@ -184,5 +187,103 @@ def insert_call(s: Session, doc: Document, now: datetime) -> Document:
                 created_at=now,
             )
         )
+    if doc.agent_id is not None:
+        for crit in card.criteria:
+            if crit.status == "needs_review" and crit.judge is not None:
+                s.add(_review_flag(doc, crit, manager_id, call_time))
+    s.flush()
+    return doc
+
+
+def _review_flag(
+    doc: Document, crit: CriterionResult, manager_id: str | None, call_time: datetime
+) -> Flag:
+    judge = crit.judge
+    assert judge is not None and doc.agent_id is not None
+    return Flag(
+        flag_id=new_id("flag"),
+        kind="review",
+        manager_id=manager_id,
+        agent_id=doc.agent_id,
+        plan_id=None,
+        call_id=doc.call_id,
+        criterion_id=crit.id,
+        raised_at=to_db(call_time),
+        message=(
+            f"Your verdict, please: the judge answered {crit.name} on call "
+            f"{doc.call_id} with '{judge.verdict}' at confidence "
+            f"{judge.confidence:.2f}, below the bar for counting it."
+        ),
+        details={
+            "criterion": msgspec.to_builtins(crit),
+            "answer": f"POST /v1/calls/{doc.call_id}/answers",
+        },
+    )
+
+
+def answer(s: Session, call_id: str, data: AnswerIn, now: datetime) -> Document:
+    """Store a person's verdict on a judged criterion and rescore the call.
+
+    Raises:
+        NotFound: no such call or criterion.
+        Conflict: the criterion was decided (only ``needs_review`` and
+            ``judge_error`` criteria take a manual answer).
+    """
+    row = get_call(s, call_id)
+    doc = stored_document(row)
+    results = list(doc.scorecard.criteria)
+    index = next((i for i, c in enumerate(results) if c.id == data.criterion_id), None)
+    if index is None:
+        raise NotFound(f"call {call_id!r} has no criterion {data.criterion_id!r}")
+    crit = results[index]
+    if crit.status not in ("needs_review", "judge_error"):
+        raise Conflict(
+            f"criterion {crit.id!r} of call {call_id!r} is {crit.status}; only "
+            "needs_review or judge_error criteria take a manual answer",
+            state=crit.status,
+        )
+    manual = ManualAnswer(
+        verdict=data.verdict,
+        by=data.by,
+        at=from_db(now).isoformat(timespec="seconds"),
+        comment=data.comment,
+    )
+    applies = data.verdict != "na"
+    results[index] = msgspec.structs.replace(
+        crit,
+        status=data.verdict,
+        earned=crit.points if data.verdict == "met" else 0.0,
+        possible=crit.points if applies else 0.0,
+        summary=f"{data.verdict} by {data.by} (the judge: {crit.summary})",
+        manual=manual,
+    )
+    doc = msgspec.structs.replace(doc, scorecard=rescore(doc.scorecard, results))
+    row.document = msgspec.to_builtins(doc)
+    row.score = doc.scorecard.score
+    for result in row.results:
+        if result.criterion_id == crit.id:
+            fresh = results[index]
+            result.status, result.earned = fresh.status, fresh.earned
+            result.possible = fresh.possible
+    s.add(
+        ManualAnswerRow(
+            call_id=call_id,
+            criterion_id=crit.id,
+            verdict=data.verdict,
+            by=data.by,
+            at=now,
+            comment=data.comment,
+            model_status=crit.status,
+        )
+    )
+    s.execute(
+        sa.update(Flag)
+        .where(
+            Flag.call_id == call_id,
+            Flag.criterion_id == crit.id,
+            Flag.resolved_at.is_(None),
+        )
+        .values(resolved_at=now)
+    )
     s.flush()
     return doc

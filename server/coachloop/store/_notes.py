@@ -127,9 +127,14 @@ def queue(
     )
     flags = s.scalars(
         sa.select(Flag)
-        .where(Flag.manager_id == manager_id)
-        # Escalations before "adjust the approach"; newest first within each.
-        .order_by(Flag.kind.desc(), Flag.raised_at.desc())
+        .where(Flag.manager_id == manager_id, Flag.resolved_at.is_(None))
+        # Escalations, then reviews, then "adjust the approach"; newest first.
+        .order_by(
+            sa.case(
+                (Flag.kind == "escalation", 0), (Flag.kind == "review", 1), else_=2
+            ),
+            Flag.raised_at.desc(),
+        )
     )
     return QueueOut(
         manager_id=manager.manager_id,
@@ -146,6 +151,7 @@ def flag_out(row: Flag) -> FlagOut:
         kind=row.kind,  # type: ignore[arg-type]
         agent_id=row.agent_id,
         plan_id=row.plan_id,
+        call_id=row.call_id,
         criterion_id=row.criterion_id,
         raised_at=from_db(row.raised_at),
         message=row.message,

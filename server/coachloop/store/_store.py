@@ -25,6 +25,7 @@ from coachloop.records import (
     AgentIn,
     AgentOut,
     AgentPatch,
+    AnswerIn,
     ImportSummary,
     ManagerIn,
     ManagerOut,
@@ -169,6 +170,11 @@ class Store:
                     call_id=call_id,
                 )
             return _calls.stored_document(row)
+
+    def answer(self, call_id: str, data: AnswerIn) -> Document:
+        """A person's verdict on a judged criterion; returns the rescored call."""
+        with self._tx() as s:
+            return _calls.answer(s, call_id, data, self._now())
 
     def get_call(self, call_id: str) -> Document:
         with self._tx() as s:

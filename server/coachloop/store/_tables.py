@@ -259,7 +259,8 @@ class CoachingSession(Base):
 
 
 class Flag(Base):
-    """A queue item that is not a note: "adjust the approach", escalations."""
+    """A queue item that is not a note: "adjust the approach", escalations,
+    and judge answers waiting for a human verdict."""
 
     __tablename__ = "flags"
 
@@ -269,9 +270,29 @@ class Flag(Base):
         ForeignKey("managers.manager_id"), index=True
     )
     agent_id: Mapped[str] = mapped_column(ForeignKey("agents.agent_id"))
-    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.plan_id"))
+    plan_id: Mapped[str | None] = mapped_column(ForeignKey("plans.plan_id"))
+    """The plan an adjust or escalation flag is about; ``None`` for reviews."""
+    call_id: Mapped[str | None] = mapped_column(ForeignKey("calls.call_id"))
+    """The call a review flag asks a human verdict on."""
     criterion_id: Mapped[str]
     raised_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
     """Call time of the call that raised it."""
     message: Mapped[str] = mapped_column(Text)
     details: Mapped[dict[str, Any]]
+
+
+class ManualAnswerRow(Base):
+    """A person's verdict on one criterion of one call."""
+
+    __tablename__ = "manual_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    call_id: Mapped[str] = mapped_column(ForeignKey("calls.call_id"), index=True)
+    criterion_id: Mapped[str]
+    verdict: Mapped[str] = mapped_column(String(20))
+    by: Mapped[str]
+    at: Mapped[datetime]
+    comment: Mapped[str | None] = mapped_column(Text)
+    model_status: Mapped[str] = mapped_column(String(20))
+    """What the criterion was before (needs_review, judge_error, ...)."""
