@@ -112,6 +112,9 @@ class Note(msgspec.Struct, kw_only=True):
     excerpt: Excerpt
     text: str
     id: str | None = None
+    drafted_by: Literal["template", "judge"] = "template"
+    """``judge``: ``text`` was rewritten by the judge model in a manager's
+    voice and every moment it cites was checked against the evidence."""
     """Stored note id (``PATCH /v1/notes/{id}``); ``None`` when not stored."""
 
 

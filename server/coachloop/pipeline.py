@@ -26,6 +26,8 @@ from coachloop.document import (
     Channels,
     Document,
     ModelsUsed,
+    Note,
+    Scorecard,
     Source,
     Timings,
     TranscriptOut,
@@ -192,13 +194,28 @@ class Pipeline:
             self.tiers,
             repeated,
         )
+        notes, warnings = self._voice(notes, doc.scorecard)
         extra = time.perf_counter() - started
         timings = msgspec.structs.replace(
             doc.timings,
             scoring_s=round(doc.timings.scoring_s + extra, 4),
             total_s=round(doc.timings.total_s + extra, 4),
         )
-        return msgspec.structs.replace(doc, tier=tier, notes=notes, timings=timings)
+        return msgspec.structs.replace(
+            doc,
+            tier=tier,
+            notes=notes,
+            timings=timings,
+            warnings=[w for w in doc.warnings if "kept as drafted" not in w] + warnings,
+        )
+
+    def _voice(
+        self, notes: list[Note], scorecard: Scorecard
+    ) -> tuple[list[Note], list[str]]:
+        """With a judge, notes rewritten in a manager's voice (checked)."""
+        if self.judge is None or not notes:
+            return notes, []
+        return self.judge.rewrite_notes(notes, scorecard)
 
     def score_call(self, request: CallRequest) -> ScoredCall:
         """Score one call. Blocking (runs the model); adapters call it off-loop.
@@ -276,6 +293,8 @@ class Pipeline:
             self.scoring,
             self.tiers,
         )
+        notes, note_warnings = self._voice(notes, scorecard)
+        warnings.extend(note_warnings)
         scoring_s = time.perf_counter() - scoring_started
         doc = Document(
             call_id=meta.call_id or uuid.uuid4().hex,

@@ -59,7 +59,8 @@ def serve(script: Script):
                 self.send_response(503)
                 self.end_headers()
                 return
-            name = re.search(r"QUESTION \((.+?)\):", body["messages"][1]["content"])[1]
+            content = body["messages"][1]["content"]
+            name = re.search(r"(?:QUESTION|NOTE) \((.+?)\)", content)[1]
             status, text, finish = script.replies[name].pop(0)
             payload = {
                 "choices": [{"message": {"content": text}, "finish_reason": finish}],
@@ -364,3 +365,45 @@ def test_a_server_with_a_judge_over_rest(mock, tmp_path):
             json={"criterion_id": "warmth", "verdict": "met", "by": "m1"},
         )
         assert again.status_code == 409 and again.json()["state"] == "met"
+
+
+@pytest.mark.parametrize(
+    ("rewrite", "accepted"),
+    [
+        (
+            (
+                "Recording disclosure: 0 of 10. From 0:00 to 0:30 you never said the "
+                "recording line. Say it right after your name on every call."
+            ),
+            True,
+        ),
+        ("Recording disclosure: at 2:14 you skipped the recording line.", False),
+    ],
+)
+def test_notes_in_a_managers_voice_cite_only_the_evidence(
+    mock, judges, rewrite, accepted
+):
+    script, url = mock
+    scripted(script, warmth_confidence=0.9)
+    script.replies["Recording disclosure"] = [
+        (200, json.dumps({"text": rewrite}), "stop")
+    ]
+    doc = pipeline(url, judges).score(
+        CallRequest(
+            metadata=CallMetadata(rubric=RUBRIC),
+            transcript=make_call(["recording-disclosure"]),
+        )
+    )
+    [note] = [n for n in doc.notes if n.criterion_id == "recording-disclosure"]
+    if accepted:
+        assert note.drafted_by == "judge" and note.text == rewrite
+        assert note.headline == "Recording disclosure: 0 of 10 points"
+    else:
+        assert note.drafted_by == "template"
+        assert note.text.startswith(
+            "Recording disclosure: 0 of 10 points\nWhat happened:"
+        )
+        assert any(
+            "rewrite was rejected (it cites 2:14, which is not in the evidence)" in w
+            for w in doc.warnings
+        )

@@ -165,7 +165,7 @@ class Excerpt(_message.Message):
     def __init__(self, start: _Optional[float] = ..., end: _Optional[float] = ...) -> None: ...
 
 class Note(_message.Message):
-    __slots__ = ("criterion_id", "criterion_name", "headline", "what_happened", "why_it_matters", "what_to_do", "next_target", "excerpt", "text", "id")
+    __slots__ = ("criterion_id", "criterion_name", "headline", "what_happened", "why_it_matters", "what_to_do", "next_target", "excerpt", "text", "id", "drafted_by")
     CRITERION_ID_FIELD_NUMBER: _ClassVar[int]
     CRITERION_NAME_FIELD_NUMBER: _ClassVar[int]
     HEADLINE_FIELD_NUMBER: _ClassVar[int]
@@ -176,6 +176,7 @@ class Note(_message.Message):
     EXCERPT_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
+    DRAFTED_BY_FIELD_NUMBER: _ClassVar[int]
     criterion_id: str
     criterion_name: str
     headline: str
@@ -186,7 +187,8 @@ class Note(_message.Message):
     excerpt: Excerpt
     text: str
     id: str
-    def __init__(self, criterion_id: _Optional[str] = ..., criterion_name: _Optional[str] = ..., headline: _Optional[str] = ..., what_happened: _Optional[str] = ..., why_it_matters: _Optional[str] = ..., what_to_do: _Optional[str] = ..., next_target: _Optional[str] = ..., excerpt: _Optional[_Union[Excerpt, _Mapping]] = ..., text: _Optional[str] = ..., id: _Optional[str] = ...) -> None: ...
+    drafted_by: str
+    def __init__(self, criterion_id: _Optional[str] = ..., criterion_name: _Optional[str] = ..., headline: _Optional[str] = ..., what_happened: _Optional[str] = ..., why_it_matters: _Optional[str] = ..., what_to_do: _Optional[str] = ..., next_target: _Optional[str] = ..., excerpt: _Optional[_Union[Excerpt, _Mapping]] = ..., text: _Optional[str] = ..., id: _Optional[str] = ..., drafted_by: _Optional[str] = ...) -> None: ...
 
 class ChannelInfo(_message.Message):
     __slots__ = ("index", "speaker", "voiced_s", "worded_s", "coverage", "words")

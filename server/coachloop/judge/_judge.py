@@ -13,13 +13,23 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
+from collections.abc import Sequence
 from typing import Literal
 
+import msgspec
+
 from coachloop.config import JudgeConfig
-from coachloop.document import JudgeModel
+from coachloop.document import JudgeModel, Note, Scorecard
 from coachloop.errors import EngineError
 from coachloop.judge._answer import Answer, InvalidAnswer, answer_schema, parse_answer
 from coachloop.judge._backends import Backend, Request, create_backend
+from coachloop.judge._notes import (
+    allowed_times,
+    check_rewrite,
+    note_messages,
+    note_schema,
+    parse_rewrite,
+)
 from coachloop.judge._prompt import messages
 from coachloop.rubrics import Rubric
 from coachloop.rubrics._schema import Criterion, LlmCheck
@@ -134,6 +144,47 @@ class Judge:
             1000 * (time.perf_counter() - started),
         )
         return results
+
+    def rewrite_notes(
+        self, notes: Sequence[Note], scorecard: Scorecard
+    ) -> tuple[list[Note], list[str]]:
+        """Notes in a manager's voice where the rewrite cites only evidence;
+        the template note otherwise, with a warning saying why."""
+        if not notes:
+            return [], []
+        by_id = {c.id: c for c in scorecard.criteria}
+        requests = [
+            Request(
+                note_messages(n, by_id[n.criterion_id]),
+                note_schema(),
+                self.config.retry_max_tokens,
+            )
+            for n in notes
+        ]
+        try:
+            replies = self._generate(requests)
+        except EngineError as exc:
+            return list(notes), [
+                f"notes kept as drafted: the judge failed ({exc.message})"
+            ]
+        out: list[Note] = []
+        warnings: list[str] = []
+        for note, reply in zip(notes, replies, strict=True):
+            text = parse_rewrite(reply.text) if reply.finish == "stop" else None
+            problem = (
+                "the reply was cut off or not JSON"
+                if text is None
+                else check_rewrite(text, allowed_times(note, by_id[note.criterion_id]))
+            )
+            if problem is None and text is not None:
+                out.append(msgspec.structs.replace(note, text=text, drafted_by="judge"))
+            else:
+                out.append(note)
+                warnings.append(
+                    f"note on {note.criterion_name} kept as drafted: the judge's "
+                    f"rewrite was rejected ({problem})"
+                )
+        return out, warnings
 
     def _generate(self, requests: list[Request]) -> list:  # type: ignore[type-arg]
         assert self.backend is not None
