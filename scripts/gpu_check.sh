@@ -5,6 +5,10 @@
 # about 8.5 hours of audio).
 #
 #   scripts/gpu_check.sh /models/whisper-large-v3-turbo-ct2 [CALLS] [CONCURRENCY]
+#
+# With JUDGE_MODEL=/models/an-instruct-model (a local directory vLLM loads),
+# it then loads the judge with the vllm backend and judges 64 composed calls,
+# printing calls and tokens per second and the agreement with known answers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model=${1:-${COACHLOOP_MODEL_PATH:-}}
@@ -22,3 +26,7 @@ print("cuda compute types:", sorted(ctranslate2.get_supported_compute_types("cud
 PY
 echo "== throughput (gpu profile)"
 timeout 280 "$py" bench/gpu.py --model "$model" --calls "${2:-256}" --concurrency "${3:-64}"
+if [ -n "${JUDGE_MODEL:-}" ]; then
+  echo "== judge (vllm backend)"
+  timeout 280 "$py" bench/judge.py --backend vllm --model "$JUDGE_MODEL" --calls 64
+fi

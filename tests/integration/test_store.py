@@ -486,3 +486,27 @@ def test_a_plan_whose_window_is_already_full_is_judged_at_once(loop):
 def test_queue_refuses_unknown_states(loop):
     with pytest.raises(BadRequest, match="note states are"):
         loop.store.queue("m1", ("bogus",))
+
+
+def test_a_store_at_revision_0001_upgrades_with_its_data(tmp_path):
+    from alembic import command
+    from coachloop.store._migrate import alembic_config, create_engine
+
+    path = tmp_path / "old.db"
+    engine = create_engine(str(path))
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "insert into managers (manager_id, name, created_at) "
+                "values ('m9', 'Old', '2026-01-01 00:00:00')"
+            )
+        )
+    engine.dispose()
+    store = Store(str(path))
+    assert store.revision == "0002"
+    assert store.get_manager("m9").name == "Old"
+    store.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 import time
 from collections.abc import Sequence
 from typing import Literal
@@ -59,6 +60,9 @@ class Judge:
         self.backend = backend if backend is not None else create_backend(config)
         if self.backend is None:
             raise ValueError("Judge needs a backend; backend 'none' means no Judge")
+        self.tokens_generated = 0
+        """Completion tokens over the judge's life, for throughput figures."""
+        self._count = threading.Lock()
 
     def close(self) -> None:
         if self.backend is not None:
@@ -189,6 +193,8 @@ class Judge:
     def _generate(self, requests: list[Request]) -> list:  # type: ignore[type-arg]
         assert self.backend is not None
         replies = self.backend.generate(requests)
+        with self._count:
+            self.tokens_generated += sum(r.tokens for r in replies)
         if len(replies) != len(requests):
             raise EngineError(
                 f"judge backend returned {len(replies)} replies for {len(requests)}"
