@@ -27,6 +27,7 @@ import yaml
 
 from coachloop.errors import BadRequest
 from coachloop.pipeline import CallMetadata, CallRequest, Pipeline
+from coachloop.scoring._scorecard import NO_JUDGE
 from coachloop.transcript import TranscriptIn
 
 Label = Literal["met", "missed", "na"]
@@ -52,7 +53,8 @@ class CriterionAgreement:
     agreement: float | None
     kappa: float | None
     undecided: int
-    """Calls the machine left to a human (judge_error, needs_review)."""
+    """Calls the machine left to a human (judge_error, needs_review), or
+    every labelled call when no judge was configured (scorer ``none``)."""
 
 
 def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float | None:
@@ -82,20 +84,30 @@ def read_labels(path: Path) -> LabelsFile:
 
 def calibrate(pipeline: Pipeline, path: Path) -> list[CriterionAgreement]:
     labels = read_labels(path)
+    if not labels.calls or not any(c.labels for c in labels.calls):
+        raise BadRequest(f"labels file {path} has no labelled calls")
     human: dict[str, list[str]] = {}
     machine: dict[str, list[str]] = {}
     undecided: Counter[str] = Counter()
     scorers: dict[str, str] = {}
     for i, call in enumerate(labels.calls):
         doc = pipeline.score(_request(call, path.parent, labels.rubric, i))
+        known = {c.id for c in doc.scorecard.criteria}
+        unknown = sorted(set(call.labels) - known)
+        if unknown:
+            raise BadRequest(
+                f"labels call {i}: no criterion {', '.join(unknown)} in rubric "
+                f"{doc.scorecard.rubric_id} (it has {', '.join(sorted(known))})"
+            )
         for crit in doc.scorecard.criteria:
             if crit.id not in call.labels:
                 continue
-            scorers[crit.id] = (
-                "judge"
-                if crit.judge is not None or (crit.summary == "no judge configured")
-                else "rules"
-            )
+            if crit.summary == NO_JUDGE:
+                # Nothing to compare: the judge was not configured (--judge).
+                scorers[crit.id] = "none"
+                undecided[crit.id] += 1
+                continue
+            scorers[crit.id] = "judge" if crit.judge is not None else "rules"
             if crit.status in ("judge_error", "needs_review"):
                 undecided[crit.id] += 1
                 continue

@@ -80,7 +80,8 @@ class Scorecard(msgspec.Struct, kw_only=True):
     possible: float
     criteria: list[CriterionResult]
     needs_review: bool = False
-    """An ``llm`` criterion awaits a human verdict (low judge confidence)."""
+    """An ``llm`` criterion awaits a human verdict: the judge was unsure
+    (``needs_review``) or failed (``judge_error``)."""
 
 
 class Tier(msgspec.Struct, kw_only=True):

@@ -26,8 +26,6 @@ from coachloop.document import (
     Channels,
     Document,
     ModelsUsed,
-    Note,
-    Scorecard,
     Source,
     Timings,
     TranscriptOut,
@@ -37,6 +35,7 @@ from coachloop.engines.asr import build_utterances
 from coachloop.errors import BadRequest, EngineError
 from coachloop.records import Id, Name
 from coachloop.rubrics import Rubric, RubricRegistry
+from coachloop.rubrics._schema import LlmCheck
 from coachloop.scoring import (
     AgentHistory,
     PhraseMatcher,
@@ -194,28 +193,29 @@ class Pipeline:
             self.tiers,
             repeated,
         )
-        notes, warnings = self._voice(notes, doc.scorecard)
         extra = time.perf_counter() - started
         timings = msgspec.structs.replace(
             doc.timings,
             scoring_s=round(doc.timings.scoring_s + extra, 4),
             total_s=round(doc.timings.total_s + extra, 4),
         )
-        return msgspec.structs.replace(
-            doc,
-            tier=tier,
-            notes=notes,
-            timings=timings,
-            warnings=[w for w in doc.warnings if "kept as drafted" not in w] + warnings,
+        return msgspec.structs.replace(doc, tier=tier, notes=notes, timings=timings)
+
+    def needs_judge(self, rubric: Rubric) -> bool:
+        """Whether scoring with ``rubric`` calls the judge model (slow: the
+        server runs those calls on threads of their own)."""
+        return self.judge is not None and any(
+            isinstance(crit.check, LlmCheck) for _, crit in rubric.criteria()
         )
 
-    def _voice(
-        self, notes: list[Note], scorecard: Scorecard
-    ) -> tuple[list[Note], list[str]]:
-        """With a judge, notes rewritten in a manager's voice (checked)."""
-        if self.judge is None or not notes:
-            return notes, []
-        return self.judge.rewrite_notes(notes, scorecard)
+    def voice(self, doc: Document) -> Document:
+        """With a judge, the notes rewritten in a manager's voice (checked)."""
+        if self.judge is None or not doc.notes:
+            return doc
+        notes, warnings = self.judge.rewrite_notes(doc.notes, doc.scorecard)
+        return msgspec.structs.replace(
+            doc, notes=notes, warnings=[*doc.warnings, *warnings]
+        )
 
     def score_call(self, request: CallRequest) -> ScoredCall:
         """Score one call. Blocking (runs the model); adapters call it off-loop.
@@ -252,7 +252,10 @@ class Pipeline:
         return prepared
 
     def finish(
-        self, prepared: Prepared, results: Sequence[ChannelResult]
+        self,
+        prepared: Prepared,
+        results: Sequence[ChannelResult],
+        voice: bool = True,
     ) -> ScoredCall:
         """Utterances, rubric, tier and notes from the channels' words."""
         meta = prepared.request.metadata
@@ -293,8 +296,9 @@ class Pipeline:
             self.scoring,
             self.tiers,
         )
-        notes, note_warnings = self._voice(notes, scorecard)
-        warnings.extend(note_warnings)
+        if voice and self.judge is not None and notes:
+            notes, note_warnings = self.judge.rewrite_notes(notes, scorecard)
+            warnings.extend(note_warnings)
         scoring_s = time.perf_counter() - scoring_started
         doc = Document(
             call_id=meta.call_id or uuid.uuid4().hex,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import socket
 
 from coachloop.config import (
     AsrConfig,
@@ -72,6 +73,7 @@ async def _serve(service: ScoringService) -> None:
     import uvicorn
 
     config = service.server
+    _check_port(config.host, config.port)
     app = create_app(service)
     http = uvicorn.Server(
         uvicorn.Config(
@@ -88,7 +90,15 @@ async def _serve(service: ScoringService) -> None:
     grpc_server = None
     if config.grpc_port >= 0:
         grpc_server = create_grpc_server(service)
-        grpc_port = grpc_server.add_insecure_port(f"{config.host}:{config.grpc_port}")
+        try:
+            grpc_port = grpc_server.add_insecure_port(
+                f"{config.host}:{config.grpc_port}"
+            )
+        except RuntimeError:
+            raise ValueError(
+                f"cannot listen for gRPC on {config.host}:{config.grpc_port}: "
+                "the port is in use or not allowed (--grpc-port)"
+            ) from None
         await grpc_server.start()
         logger.info("grpc listening on %s:%d", config.host, grpc_port)
     stop = asyncio.Event()
@@ -107,3 +117,18 @@ async def _serve(service: ScoringService) -> None:
         await grpc_server.stop(grace=5)
     await http_task
     await service.close()
+
+
+def _check_port(host: str, port: int) -> None:
+    """Fail with a clear message before start-up when the REST port is taken
+    (uvicorn would log a traceback after "listening" and exit)."""
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ValueError(
+                f"cannot listen for REST on {host}:{port}: {exc.strerror} (--port)"
+            ) from None

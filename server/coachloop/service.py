@@ -50,6 +50,9 @@ class ScoringService:
         self._db = concurrent.futures.ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="coachloop-db"
         )
+        self._judge_pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=4, thread_name_prefix="coachloop-judge"
+        )
         self._decoding = asyncio.Semaphore(pipeline.engine.batch.max_decoded_calls)
         self._inflight: dict[str, asyncio.Future[tuple[Document, bool]]] = {}
         """Calls being scored for the store now, by call_id."""
@@ -58,7 +61,7 @@ class ScoringService:
         """Start the scheduler's loop; call once the event loop runs."""
         self.scheduler.start()
 
-    async def _score_call(self, request: CallRequest) -> ScoredCall:
+    async def _score_call(self, request: CallRequest, voice: bool = True) -> ScoredCall:
         loop = asyncio.get_running_loop()
         await self._decoding.acquire()
         held = True
@@ -83,8 +86,15 @@ class ScoringService:
             )
         finally:
             release()
+        # A judged rubric waits on the LLM: its own threads, so a slow judge
+        # never holds up decoding or rules-only calls.
+        pool = (
+            self._judge_pool
+            if self.pipeline.needs_judge(prepared.rubric)
+            else (self._executor)
+        )
         return await loop.run_in_executor(
-            self._executor, self.pipeline.finish, prepared, results
+            pool, self.pipeline.finish, prepared, results, voice
         )
 
     def require_store(self) -> Store:
@@ -144,12 +154,22 @@ class ScoringService:
 
     async def _record_new(self, request: CallRequest) -> tuple[Document, bool]:
         store = self.require_store()
-        scored = await self._score_call(request)
-        return await self.db(
+        # Notes are drafted in the store's transaction (they depend on the
+        # agent's history); the judge's rewrite comes after it, off the
+        # database thread, and replaces the drafts' text.
+        scored = await self._score_call(request, voice=False)
+        doc, created = await self.db(
             store.record_call,
             scored.document,
             lambda history: self.pipeline.coach(scored, history),
         )
+        if created and doc.notes and self.pipeline.judge is not None:
+            loop = asyncio.get_running_loop()
+            voiced = await loop.run_in_executor(
+                self._judge_pool, self.pipeline.voice, doc
+            )
+            doc = await self.db(store.replace_notes, voiced)
+        return doc, created
 
     async def score(self, request: CallRequest, endpoint: str) -> Document:
         """Score off the event loop and log the one line for this request."""
@@ -209,6 +229,7 @@ class ScoringService:
     async def close(self) -> None:
         await self.scheduler.close()
         self._executor.shutdown(wait=False, cancel_futures=True)
+        self._judge_pool.shutdown(wait=False, cancel_futures=True)
         self._db.shutdown(wait=True)
         if self.store is not None:
             self.store.close()

@@ -77,3 +77,24 @@ def test_bad_labels_are_a_clear_error(tmp_path):
         timeout=120,
     )
     assert out.returncode == 2 and "invalid labels file" in out.stderr
+
+
+def test_unknown_criteria_and_empty_labels_are_errors(tmp_path):
+    path = tmp_path / "c.json"
+    path.write_bytes(msgspec.json.encode(make_call()))
+    for calls, problem in [
+        (
+            [{"transcript": "c.json", "labels": {"recording-disclosur": "met"}}],
+            "no criterion recording-disclosur in rubric customer-service",
+        ),
+        ([], "has no labelled calls"),
+    ]:
+        labels = tmp_path / "labels.yaml"
+        labels.write_text(json.dumps({"calls": calls}))
+        out = subprocess.run(
+            [sys.executable, "-m", "coachloop", "calibrate", str(labels)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert out.returncode == 2 and problem in out.stderr, out.stderr

@@ -62,10 +62,16 @@ def serve(script: Script):
             content = body["messages"][1]["content"]
             name = re.search(r"(?:QUESTION|NOTE) \((.+?)\)", content)[1]
             status, text, finish = script.replies[name].pop(0)
-            payload = {
-                "choices": [{"message": {"content": text}, "finish_reason": finish}],
-                "usage": {"completion_tokens": len(text) // 4},
-            }
+            payload = (
+                text  # a whole (hostile) envelope
+                if isinstance(text, dict)
+                else {
+                    "choices": [
+                        {"message": {"content": text}, "finish_reason": finish}
+                    ],
+                    "usage": {"completion_tokens": len(text) // 4},
+                }
+            )
             data = json.dumps(payload).encode()
             self.send_response(status)
             self.send_header("content-type", "application/json")
@@ -377,7 +383,11 @@ def test_a_server_with_a_judge_over_rest(mock, tmp_path):
             ),
             True,
         ),
-        ("Recording disclosure: at 2:14 you skipped the recording line.", False),
+        (
+            "Recording disclosure: 0 of 10. At 2:14 you skipped the recording line.",
+            False,
+        ),
+        ("Hi! Let's talk about this call soon, you did great overall.", False),
     ],
 )
 def test_notes_in_a_managers_voice_cite_only_the_evidence(
@@ -403,7 +413,30 @@ def test_notes_in_a_managers_voice_cite_only_the_evidence(
         assert note.text.startswith(
             "Recording disclosure: 0 of 10 points\nWhat happened:"
         )
-        assert any(
-            "rewrite was rejected (it cites 2:14, which is not in the evidence)" in w
-            for w in doc.warnings
+        reason = (
+            "it cites 2:14, which is not in the evidence"
+            if "2:14" in rewrite
+            else "it drops the points (0 of 10)"
         )
+        assert any(f"rewrite was rejected ({reason})" in w for w in doc.warnings)
+
+
+@pytest.mark.parametrize(
+    "envelope",
+    [
+        {"choices": [{"message": {"content": 5}, "finish_reason": "stop"}]},
+        {"choices": [{"message": {"content": {"verdict": "met"}}}]},
+        {"choices": [{"message": {"content": "{}"}}], "usage": None},
+        {"choices": [{"message": {"content": "[" * 200_000}}]},
+        {"choices": []},
+    ],
+)
+def test_hostile_replies_are_judge_errors_not_crashes(mock, judges, envelope):
+    script, url = mock
+    scripted(script)
+    script.replies["Ownership of the problem"] = [(200, envelope, "stop")] * 2
+    doc = score(pipeline(url, judges, retries=0))
+    ownership = {c.id: c for c in doc.scorecard.criteria}["ownership"]
+    assert ownership.status == "judge_error", ownership.judge
+    assert ownership.judge.error
+    assert doc.scorecard.needs_review

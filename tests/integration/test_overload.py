@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import concurrent.futures
+import time
 
 import grpc
 import httpx
 import pytest
 from coachloop_client.v1 import scoring_pb2, scoring_pb2_grpc
-from conftest import FIXTURES
+from conftest import FIXTURES, SHARED_REAL
 from servers import serve
 
 pytestmark = pytest.mark.asr
+REAL = SHARED_REAL / "Auto_Repairs_40_UTC_stereo_ulaw_DERIVED.wav"
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +94,23 @@ def test_grpc_overload_is_resource_exhausted(tight):
     }
     trailing = next(meta for code, meta in outcomes if code == "RESOURCE_EXHAUSTED")
     assert int(trailing["retry-after"]) >= 1
+
+
+@pytest.mark.skipif(not REAL.is_file(), reason="needs ../shared/real")
+def test_a_client_that_hangs_up_drops_its_queued_chunks(tmp_path):
+    # 9 chunks, one a batch: hanging up after a second leaves most undecoded.
+    with serve(
+        tmp_path, "--no-store", "--max-batch-size", "1", "--max-wait-ms", "0"
+    ) as running:
+        with pytest.raises(httpx.TimeoutException):
+            httpx.post(
+                f"{running.base}/v1/calls:score",
+                files={"audio": ("c.wav", REAL.read_bytes(), "audio/wav")},
+                timeout=1.5,
+            )
+        time.sleep(4)
+        after = httpx.get(f"{running.base}/healthz").json()["scheduler"]
+        assert after["queued"] == 0
+        assert after["chunks"] < 9
+        log = running.log_path.read_text()
+    assert "status=cancelled reason=client gone" in log

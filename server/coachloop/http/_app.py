@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
@@ -34,7 +35,20 @@ def create_app(service: ScoringService) -> Litestar:
         """Score a call: multipart ``audio`` (+ ``metadata`` JSON), or a JSON body
         ``{"transcript": {...}, "rubric": ..., "call_id": ...}``."""
         call = await read_call(request, limit)
-        return await service.score(call, "rest.score")
+        # A client that hangs up cancels its scoring: its chunks still queued
+        # are dropped instead of decoded for nobody.
+        work = asyncio.ensure_future(service.score(call, "rest.score"))
+        gone = asyncio.ensure_future(_disconnect(request))
+        await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
+        if not work.done():
+            work.cancel()
+            logger.info(
+                "endpoint=rest.score path=%s status=cancelled reason=client gone",
+                request.url.path,
+            )
+            raise asyncio.CancelledError
+        gone.cancel()
+        return work.result()
 
     return Litestar(
         route_handlers=[healthz, score_call, *ROUTES],
@@ -168,3 +182,11 @@ def _log_requests(app: ASGIApp) -> ASGIApp:
             )
 
     return middleware
+
+
+async def _disconnect(request: Request[Any, Any, Any]) -> None:
+    """Return when the client disconnects (the body is already read)."""
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            return

@@ -21,6 +21,10 @@ from coachloop.transcript import Transcript
 QUOTE_MIN_SIMILARITY = 85.0
 """rapidfuzz partial ratio of a quote within its utterance, 0-100."""
 MAX_EVIDENCE = 5
+MAX_QUOTE = 200
+MIN_QUOTE = 10
+MAX_RATIONALE = 400
+MAX_REPLY_CHARS = 20_000
 
 
 class InvalidAnswer(Exception):
@@ -46,13 +50,13 @@ def answer_schema(
                     "type": "object",
                     "properties": {
                         "utterance_id": uid,
-                        "quote": {"type": "string", "maxLength": 200},
+                        "quote": {"type": "string", "maxLength": MAX_QUOTE},
                     },
                     "required": ["utterance_id", "quote"],
                     "additionalProperties": False,
                 },
             },
-            "rationale": {"type": "string", "maxLength": 400},
+            "rationale": {"type": "string", "maxLength": MAX_RATIONALE},
             "confidence": {"type": "number", "minimum": 0, "maximum": 1},
         },
         "required": ["verdict", "evidence", "rationale", "confidence"],
@@ -79,10 +83,18 @@ class Answer:
 
 def parse_answer(text: str, transcript: Transcript, choices: Sequence[str]) -> Answer:
     """Check one reply; raises :class:`InvalidAnswer` naming the first problem."""
+    if not isinstance(text, str):
+        raise InvalidAnswer(f"reply content is {type(text).__name__}, not text")
+    if len(text) > MAX_REPLY_CHARS:
+        raise InvalidAnswer(
+            f"reply is {len(text)} characters; at most {MAX_REPLY_CHARS}"
+        )
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidAnswer(f"reply is not complete JSON ({exc.msg})") from None
+    except RecursionError:
+        raise InvalidAnswer("reply nests too deeply to be an answer") from None
     if not isinstance(raw, dict):
         raise InvalidAnswer("reply is not a JSON object")
     verdict = raw.get("verdict")
@@ -96,6 +108,8 @@ def parse_answer(text: str, transcript: Transcript, choices: Sequence[str]) -> A
     rationale = raw.get("rationale")
     if not isinstance(rationale, str):
         raise InvalidAnswer("rationale is missing")
+    if len(rationale) > MAX_RATIONALE:
+        raise InvalidAnswer(f"rationale is longer than {MAX_RATIONALE} characters")
     evidence = raw.get("evidence")
     if not isinstance(evidence, list):
         raise InvalidAnswer("evidence is not a list")
@@ -112,6 +126,14 @@ def parse_answer(text: str, transcript: Transcript, choices: Sequence[str]) -> A
         utterance = by_id[uid]
         if not isinstance(quote, str) or not quote.strip():
             raise InvalidAnswer(f"evidence[{i}] has no quote")
+        if len(quote) > MAX_QUOTE:
+            raise InvalidAnswer(f"evidence[{i}] quote is longer than {MAX_QUOTE}")
+        # A fragment of a word matches anything: a quote must carry some of
+        # the utterance (10 characters, or all of a shorter utterance).
+        if len(quote.strip()) < min(MIN_QUOTE, len(utterance.text.strip())):
+            raise InvalidAnswer(
+                f"evidence[{i}] quote {quote!r} is too short to show anything"
+            )
         similarity = fuzz.partial_ratio(quote.lower(), utterance.text.lower())
         if similarity < QUOTE_MIN_SIMILARITY:
             raise InvalidAnswer(

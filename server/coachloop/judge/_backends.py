@@ -24,6 +24,9 @@ from coachloop.errors import EngineError
 
 logger = logging.getLogger(__name__)
 
+MAX_REPLY_BYTES = 1_000_000
+"""An answer is a few hundred bytes; a megabyte is a broken or hostile server."""
+
 
 @dataclasses.dataclass(frozen=True)
 class Request:
@@ -228,13 +231,24 @@ class OpenAIBackend:
                 f"judge server refused the request: HTTP {response.status_code} "
                 f"{response.text[:200]}"
             )
+        if len(response.content) > MAX_REPLY_BYTES:
+            raise EngineError(
+                f"judge server reply is {len(response.content)} bytes; at most "
+                f"{MAX_REPLY_BYTES}"
+            )
         try:
-            choice = response.json()["choices"][0]
-            text = choice["message"]["content"] or ""
+            body = response.json()
+            choice = body["choices"][0]
+            text = choice["message"]["content"]
+            if not isinstance(text, str):
+                raise TypeError(f"content is {type(text).__name__}, not text")
             finish = "length" if choice.get("finish_reason") == "length" else "stop"
-            tokens = int(response.json().get("usage", {}).get("completion_tokens", 0))
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            usage = body.get("usage") or {}
+            tokens = int(usage.get("completion_tokens") or 0)
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
             raise EngineError(f"judge server reply is malformed: {exc}") from None
+        except RecursionError:
+            raise EngineError("judge server reply nests too deeply") from None
         return Reply(text, finish, tokens)
 
 

@@ -20,7 +20,7 @@ from typing import Literal
 import msgspec
 
 from coachloop.config import JudgeConfig
-from coachloop.document import JudgeModel, Note, Scorecard
+from coachloop.document import CriterionResult, JudgeModel, Note, Scorecard
 from coachloop.errors import EngineError
 from coachloop.judge._answer import Answer, InvalidAnswer, answer_schema, parse_answer
 from coachloop.judge._backends import Backend, Request, create_backend
@@ -178,7 +178,11 @@ class Judge:
             problem = (
                 "the reply was cut off or not JSON"
                 if text is None
-                else check_rewrite(text, allowed_times(note, by_id[note.criterion_id]))
+                else check_rewrite(
+                    text,
+                    allowed_times(note, by_id[note.criterion_id]),
+                    _points(by_id[note.criterion_id]),
+                )
             )
             if problem is None and text is not None:
                 out.append(msgspec.structs.replace(note, text=text, drafted_by="judge"))
@@ -205,3 +209,7 @@ class Judge:
 def _choices(crit: Criterion) -> list[str]:
     assert isinstance(crit.check, LlmCheck)
     return list(crit.check.choices)
+
+
+def _points(result: CriterionResult) -> str:
+    return f"{result.earned:g} of {result.possible:g}"

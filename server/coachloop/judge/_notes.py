@@ -59,10 +59,17 @@ def allowed_times(note: Note, result: CriterionResult) -> list[float]:
     return times
 
 
-def check_rewrite(text: str, allowed: Sequence[float]) -> str | None:
-    """``None`` when every cited moment is allowed, else why not."""
+def check_rewrite(
+    text: str, allowed: Sequence[float], points: str | None = None
+) -> str | None:
+    """``None`` when the rewrite keeps the points and cites only allowed
+    moments (and at least one of them), else why not."""
     if not text.strip():
         return "the rewrite is empty"
+    if points is not None and points not in text:
+        return f"it drops the points ({points})"
+    if not _TIME.search(text):
+        return "it cites no moment of the call"
     for match in _TIME.finditer(text):
         t = int(match[1]) * 60 + int(match[2])
         if not any(abs(t - a) <= TOLERANCE_S for a in allowed):
@@ -70,10 +77,12 @@ def check_rewrite(text: str, allowed: Sequence[float]) -> str | None:
     return None
 
 
-def parse_rewrite(raw: str) -> str | None:
+def parse_rewrite(raw: object) -> str | None:
+    if not isinstance(raw, str) or len(raw) > 20_000:
+        return None
     try:
         value = json.loads(raw)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return None
     text = value.get("text") if isinstance(value, dict) else None
     return text.strip() if isinstance(text, str) else None

@@ -109,6 +109,9 @@ def create_grpc_server(service: ScoringService) -> grpc.aio.Server:
             # messages with RESOURCE_EXHAUSTED, which gRPC does on its own.
             ("grpc.max_receive_message_length", limit),
             ("grpc.max_send_message_length", limit),
+            # Without this, a second server on a taken port starts and
+            # silently shares it (SO_REUSEPORT); fail instead.
+            ("grpc.so_reuseport", 0),
         ]
     )
     scoring_pb2_grpc.add_CallScoringServicer_to_server(

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 NO_SPEECH = "no speech in the call: nothing to judge"
 NO_JUDGE = "no judge configured"
 UNDECIDED = frozenset({"na", "judge_error", "needs_review"})
+AWAITING = frozenset({"judge_error", "needs_review"})
+"""Judged criteria that wait for a person's verdict."""
 """Statuses that put no points at stake."""
 
 
@@ -82,7 +84,7 @@ def score_transcript(
         earned=earned,
         possible=possible,
         criteria=results,
-        needs_review=any(r.status == "needs_review" for r in results),
+        needs_review=any(r.status in AWAITING for r in results),
     )
 
 
@@ -148,5 +150,5 @@ def rescore(card: Scorecard, results: list[CriterionResult]) -> Scorecard:
         auto_fail=auto_fail,
         score=score,
         below_threshold=score is not None and score < card.threshold,
-        needs_review=any(r.status == "needs_review" for r in results),
+        needs_review=any(r.status in AWAITING for r in results),
     )

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from coachloop.config import TierConfig
 from coachloop.document import CriterionResult, Document, ManualAnswer
-from coachloop.errors import Conflict, NotFound
+from coachloop.errors import BadRequest, Conflict, NotFound
 from coachloop.records import AnswerIn
 from coachloop.scoring import AgentHistory, PastCall, rescore
 from coachloop.store._org import manager_of
@@ -21,6 +21,7 @@ from coachloop.store._tables import (
     CriterionRow,
     EvidenceRow,
     Flag,
+    Manager,
     ManualAnswerRow,
     NoteRow,
     Utterance,
@@ -189,7 +190,7 @@ def insert_call(s: Session, doc: Document, now: datetime) -> Document:
         )
     if doc.agent_id is not None:
         for crit in card.criteria:
-            if crit.status == "needs_review" and crit.judge is not None:
+            if crit.status in ("needs_review", "judge_error") and crit.judge:
                 s.add(_review_flag(doc, crit, manager_id, call_time))
     s.flush()
     return doc
@@ -213,6 +214,9 @@ def _review_flag(
             f"Your verdict, please: the judge answered {crit.name} on call "
             f"{doc.call_id} with '{judge.verdict}' at confidence "
             f"{judge.confidence:.2f}, below the bar for counting it."
+            if judge.error is None
+            else f"Your verdict, please: the judge could not answer {crit.name} "
+            f"on call {doc.call_id} ({judge.error})."
         ),
         details={
             "criterion": msgspec.to_builtins(crit),
@@ -230,6 +234,8 @@ def answer(s: Session, call_id: str, data: AnswerIn, now: datetime) -> Document:
             ``judge_error`` criteria take a manual answer).
     """
     row = get_call(s, call_id)
+    if s.get(Manager, data.by) is None:
+        raise BadRequest(f"by: {data.by!r} is not a manager in the roster")
     doc = stored_document(row)
     results = list(doc.scorecard.criteria)
     index = next((i for i, c in enumerate(results) if c.id == data.criterion_id), None)
@@ -285,5 +291,18 @@ def answer(s: Session, call_id: str, data: AnswerIn, now: datetime) -> Document:
         )
         .values(resolved_at=now)
     )
+    s.flush()
+    return doc
+
+
+def replace_notes(s: Session, doc: Document) -> Document:
+    """New note texts (same notes, ids kept) for notes still in draft."""
+    row = get_call(s, doc.call_id)
+    for note in doc.notes:
+        stored = s.get(NoteRow, note.id) if note.id else None
+        if stored is not None and stored.state == "draft" and not stored.edits:
+            stored.text = note.text
+            stored.draft = msgspec.to_builtins(note)
+    row.document = msgspec.to_builtins(doc)
     s.flush()
     return doc

@@ -22,7 +22,7 @@ from coachloop.records import (
     TeamOut,
     TeamPatch,
 )
-from coachloop.store._tables import Agent, Call, Manager, NoteRow, Team
+from coachloop.store._tables import Agent, Call, Flag, Manager, NoteRow, Team
 
 
 def get_manager(s: Session, manager_id: str) -> Manager:
@@ -199,6 +199,16 @@ def route_waiting_notes(s: Session, agent_id: str) -> int:
         .where(
             NoteRow.agent_id == agent_id,
             sa.or_(NoteRow.manager_id.is_(None), NoteRow.state.in_(OPEN_STATES)),
+        )
+        .values(manager_id=manager_id)
+    )
+    # Queue flags raised while the agent had no manager follow too.
+    s.execute(
+        sa.update(Flag)
+        .where(
+            Flag.agent_id == agent_id,
+            Flag.resolved_at.is_(None),
+            Flag.manager_id.is_distinct_from(manager_id),
         )
         .values(manager_id=manager_id)
     )

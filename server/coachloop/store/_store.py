@@ -176,6 +176,11 @@ class Store:
         with self._tx() as s:
             return _calls.answer(s, call_id, data, self._now())
 
+    def replace_notes(self, doc: Document) -> Document:
+        """Store the judge's rewrite of a stored call's draft notes."""
+        with self._tx() as s:
+            return _calls.replace_notes(s, doc)
+
     def get_call(self, call_id: str) -> Document:
         with self._tx() as s:
             return _calls.stored_document(_calls.get_call(s, call_id))
