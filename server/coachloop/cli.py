@@ -74,6 +74,18 @@ def _asr_args(parser: argparse.ArgumentParser) -> None:
     j.add_argument("--judge-url", help="openai: server base URL, e.g. .../v1")
     j.add_argument("--judge-revision", help="recorded on every scorecard")
     j.add_argument(
+        "--judge-timeout-s",
+        type=float,
+        default=60.0,
+        help="openai: seconds a reply may go quiet (default 60)",
+    )
+    j.add_argument(
+        "--judge-retries",
+        type=int,
+        default=2,
+        help="openai: attempts after a timeout or 5xx (default 2)",
+    )
+    j.add_argument(
         "--judge-min-confidence",
         type=float,
         default=0.6,
@@ -114,8 +126,12 @@ def _judge(args: argparse.Namespace) -> Any:
         base_url=args.judge_url,
         revision=args.judge_revision,
         min_confidence=args.judge_min_confidence,
+        timeout_s=args.judge_timeout_s,
+        retries=args.judge_retries,
     )
     if config.backend == "none":
+        if args.judge_model or args.judge_url:
+            logger.warning("--judge-model/--judge-url are ignored without --judge")
         return None
     from coachloop.judge import Judge
 

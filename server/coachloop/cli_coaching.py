@@ -187,7 +187,12 @@ def _review(store: Any, args: argparse.Namespace) -> int:
         )
     except msgspec.ValidationError as exc:
         raise BadRequest(f"invalid answer: {exc}") from None
-    doc = store.answer(args.call_id, data)
+    from coachloop.pipeline import Pipeline
+    from coachloop.rubrics import RubricRegistry
+
+    # The rubric (for notes on a call that now needs coaching); no model loads.
+    pipeline = Pipeline(registry=RubricRegistry(envs.rubrics_dir()))
+    doc = store.answer(args.call_id, data, pipeline.retriage)
     card = doc.scorecard
     score = "unscorable" if card.score is None else f"{card.score:g}"
     _print(

@@ -201,6 +201,29 @@ class Pipeline:
         )
         return msgspec.structs.replace(doc, tier=tier, notes=notes, timings=timings)
 
+    def retriage(self, doc: Document, history: AgentHistory | None) -> Document:
+        """Tier and notes again for a stored call whose scorecard changed (a
+        person's verdict): same rules as :meth:`coach`. Notes for criteria
+        that already have one are kept as they were."""
+        rubric = self.registry.get(doc.scorecard.rubric_id)
+        call_time = datetime.fromisoformat(doc.started_at)
+        scored = ScoredCall(document=doc, rubric=rubric, call_time=call_time)
+        redone = (
+            self.coach(scored, history)
+            if history is not None
+            else msgspec.structs.replace(
+                doc, tier=triage(doc.scorecard, call_time, self.tiers)
+            )
+        )
+        kept = {n.criterion_id: n for n in doc.notes}
+        notes = [kept.get(n.criterion_id, n) for n in redone.notes]
+        notes += [
+            n
+            for n in doc.notes
+            if n.criterion_id not in {x.criterion_id for x in notes}
+        ]
+        return msgspec.structs.replace(redone, notes=notes, timings=doc.timings)
+
     def needs_judge(self, rubric: Rubric) -> bool:
         """Whether scoring with ``rubric`` calls the judge model (slow: the
         server runs those calls on threads of their own)."""

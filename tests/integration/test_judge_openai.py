@@ -440,3 +440,42 @@ def test_hostile_replies_are_judge_errors_not_crashes(mock, judges, envelope):
     assert ownership.status == "judge_error", ownership.judge
     assert ownership.judge.error
     assert doc.scorecard.needs_review
+
+
+def test_a_human_verdict_that_lowers_the_score_brings_tier_and_note(
+    mock, judges, tmp_path
+):
+    from coachloop.records import AgentIn, AnswerIn, ManagerIn, TeamIn
+    from coachloop.store import Store
+
+    script, url = mock
+    scripted(script, warmth_confidence=0.9)
+    quote = "I have corrected it"
+    script.replies["Ownership of the problem"] = [
+        (200, answer("met", uid(quote), quote, 0.2), "stop")
+    ]
+    store = Store(str(tmp_path / "s.db"))
+    store.create_manager(ManagerIn(manager_id="m1", name="Maya"))
+    store.create_team(TeamIn(team_id="t1", name="T", manager_id="m1"))
+    store.create_agent(AgentIn(agent_id="a1", name="A", team_id="t1"))
+    p = pipeline(url, judges)
+    p.registry = RubricRegistry(FIXTURES / "rubrics")
+    scored = p.score_call(
+        CallRequest(
+            metadata=CallMetadata(call_id="t5", agent_id="a1", rubric="judged-service"),
+            transcript=make_call(),
+        )
+    )
+    doc, _ = store.record_call(scored.document, lambda h: p.coach(scored, h))
+    assert doc.tier.level is None and doc.notes == []
+    after = store.answer(
+        "t5", AnswerIn(criterion_id="ownership", verdict="missed", by="m1"), p.retriage
+    )
+    assert after.scorecard.score == 71.4
+    assert after.tier.level == 5
+    assert [n.criterion_id for n in after.notes] == ["ownership"]
+    assert after.notes[0].id is not None
+    queue = store.queue("m1")
+    assert [n.criterion_id for n in queue.notes] == ["ownership"]
+    assert store.get_call("t5").tier.level == 5
+    store.close()

@@ -159,7 +159,9 @@ async def answer_call(
     service: ScoringService, call_id: str, data: AnswerIn
 ) -> Document:
     """A person's verdict on a ``needs_review`` or ``judge_error`` criterion."""
-    return await service.db(service.require_store().answer, call_id, data)
+    return await service.db(
+        service.require_store().answer, call_id, data, service.pipeline.retriage
+    )
 
 
 # -- queue and notes ---------------------------------------------------------

@@ -306,3 +306,41 @@ def replace_notes(s: Session, doc: Document) -> Document:
     row.document = msgspec.to_builtins(doc)
     s.flush()
     return doc
+
+
+def apply_triage(s: Session, doc: Document, now: datetime) -> Document:
+    """Store a stored call's new tier, and route the notes it gained."""
+    row = get_call(s, doc.call_id)
+    agent = s.get(Agent, doc.agent_id) if doc.agent_id else None
+    manager_id = manager_of(s, agent)
+    due = datetime.fromisoformat(doc.tier.due_by) if doc.tier.due_by else None
+    notes = []
+    for note in doc.notes:
+        if note.id is None and due is not None and doc.tier.level is not None:
+            note = msgspec.structs.replace(note, id=new_id("note"))
+            s.add(
+                NoteRow(
+                    note_id=note.id,
+                    call_id=doc.call_id,
+                    agent_id=doc.agent_id,
+                    manager_id=manager_id,
+                    criterion_id=note.criterion_id,
+                    criterion_name=note.criterion_name,
+                    tier_level=doc.tier.level,
+                    call_time=row.started_at,
+                    due_by=to_db(due),
+                    state="draft",
+                    text=note.text,
+                    draft=msgspec.to_builtins(note),
+                    created_at=now,
+                )
+            )
+        notes.append(note)
+    doc = msgspec.structs.replace(doc, notes=notes)
+    row.tier_level = doc.tier.level
+    row.tier_label = doc.tier.label
+    row.tier_reasons = list(doc.tier.reasons)
+    row.due_by = to_db(due) if due else None
+    row.document = msgspec.to_builtins(doc)
+    s.flush()
+    return doc

@@ -171,10 +171,28 @@ class Store:
                 )
             return _calls.stored_document(row)
 
-    def answer(self, call_id: str, data: AnswerIn) -> Document:
-        """A person's verdict on a judged criterion; returns the rescored call."""
+    def answer(
+        self,
+        call_id: str,
+        data: AnswerIn,
+        retriage: Callable[[Document, AgentHistory | None], Document] | None = None,
+    ) -> Document:
+        """A person's verdict on a judged criterion; returns the rescored call,
+        triaged again (``retriage``) with the agent's history as it stands."""
         with self._tx() as s:
-            return _calls.answer(s, call_id, data, self._now())
+            doc = _calls.answer(s, call_id, data, self._now())
+            if retriage is None:
+                return doc
+            history = None
+            if doc.agent_id is not None:
+                full = _calls.agent_history(
+                    s, doc.agent_id, datetime.fromisoformat(doc.started_at), self.tiers
+                )
+                history = AgentHistory(
+                    hire_date=full.hire_date,
+                    calls=[c for c in full.calls if c.call_id != call_id],
+                )
+            return _calls.apply_triage(s, retriage(doc, history), self._now())
 
     def replace_notes(self, doc: Document) -> Document:
         """Store the judge's rewrite of a stored call's draft notes."""
