@@ -31,7 +31,7 @@ class JudgeConfig:
     timeout_s: float = 60.0
     retries: int = 2
     """openai: further attempts after a timeout or a 5xx, with backoff."""
-    gpu_memory_utilization: float = 0.55
+    gpu_memory_utilization: float = 0.8
     """vllm: the card's share for the LLM; the rest is the ASR model's."""
 
     def __post_init__(self) -> None:
