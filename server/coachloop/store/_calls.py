@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from coachloop.config import TierConfig
-from coachloop.document import CriterionResult, Document, ManualAnswer
+from coachloop.document import CriterionResult, Document, ManualAnswer, Note
 from coachloop.errors import BadRequest, Conflict, NotFound
 from coachloop.records import AnswerIn
 from coachloop.scoring import AgentHistory, PastCall, rescore
@@ -170,24 +170,8 @@ def insert_call(s: Session, doc: Document, now: datetime) -> Document:
     s.add(row)
     assert due is not None or not notes, "notes are drafted only for tiered calls"
     for note in notes:
-        assert note.id is not None and doc.tier.level is not None and due is not None
-        s.add(
-            NoteRow(
-                note_id=note.id,
-                call_id=doc.call_id,
-                agent_id=doc.agent_id,
-                manager_id=manager_id,
-                criterion_id=note.criterion_id,
-                criterion_name=note.criterion_name,
-                tier_level=doc.tier.level,
-                call_time=to_db(call_time),
-                due_by=to_db(due),
-                state="draft",
-                text=note.text,
-                draft=msgspec.to_builtins(note),
-                created_at=now,
-            )
-        )
+        assert due is not None
+        s.add(_note_row(note, doc, manager_id, call_time, due, now))
     if doc.agent_id is not None:
         for crit in card.criteria:
             if crit.status in ("needs_review", "judge_error") and crit.judge:
@@ -318,23 +302,7 @@ def apply_triage(s: Session, doc: Document, now: datetime) -> Document:
     for note in doc.notes:
         if note.id is None and due is not None and doc.tier.level is not None:
             note = msgspec.structs.replace(note, id=new_id("note"))
-            s.add(
-                NoteRow(
-                    note_id=note.id,
-                    call_id=doc.call_id,
-                    agent_id=doc.agent_id,
-                    manager_id=manager_id,
-                    criterion_id=note.criterion_id,
-                    criterion_name=note.criterion_name,
-                    tier_level=doc.tier.level,
-                    call_time=row.started_at,
-                    due_by=to_db(due),
-                    state="draft",
-                    text=note.text,
-                    draft=msgspec.to_builtins(note),
-                    created_at=now,
-                )
-            )
+            s.add(_note_row(note, doc, manager_id, row.started_at, due, now))
         notes.append(note)
     doc = msgspec.structs.replace(doc, notes=notes)
     row.tier_level = doc.tier.level
@@ -344,3 +312,30 @@ def apply_triage(s: Session, doc: Document, now: datetime) -> Document:
     row.document = msgspec.to_builtins(doc)
     s.flush()
     return doc
+
+
+def _note_row(
+    note: Note,
+    doc: Document,
+    manager_id: str | None,
+    call_time: datetime,
+    due: datetime,
+    now: datetime,
+) -> NoteRow:
+    """A drafted note, routed to ``manager_id`` (``None``: waits unrouted)."""
+    assert note.id is not None and doc.tier.level is not None
+    return NoteRow(
+        note_id=note.id,
+        call_id=doc.call_id,
+        agent_id=doc.agent_id,
+        manager_id=manager_id,
+        criterion_id=note.criterion_id,
+        criterion_name=note.criterion_name,
+        tier_level=doc.tier.level,
+        call_time=to_db(call_time),
+        due_by=to_db(due),
+        state="draft",
+        text=note.text,
+        draft=msgspec.to_builtins(note),
+        created_at=now,
+    )
