@@ -192,6 +192,8 @@ def _review(store: Any, args: argparse.Namespace) -> int:
 
     # The rubric (for notes on a call that now needs coaching); no model loads.
     pipeline = Pipeline(registry=RubricRegistry(envs.rubrics_dir()))
+    stored = store.get_call(args.call_id)
+    pipeline.check_answer(stored.scorecard.rubric_id, data.criterion_id, data.verdict)
     doc = store.answer(args.call_id, data, pipeline.retriage)
     card = doc.scorecard
     score = "unscorable" if card.score is None else f"{card.score:g}"

@@ -32,7 +32,7 @@ from coachloop.document import (
     TranscriptUtterance,
 )
 from coachloop.engines.asr import build_utterances
-from coachloop.errors import BadRequest, EngineError
+from coachloop.errors import BadRequest, CoachloopError, EngineError
 from coachloop.records import Id, Name
 from coachloop.rubrics import Rubric, RubricRegistry
 from coachloop.rubrics._schema import LlmCheck
@@ -223,6 +223,26 @@ class Pipeline:
             if n.criterion_id not in {x.criterion_id for x in notes}
         ]
         return msgspec.structs.replace(redone, notes=notes, timings=doc.timings)
+
+    def check_answer(self, rubric_id: str, criterion_id: str, verdict: str) -> None:
+        """A person's verdict must be one of the judged criterion's choices.
+
+        Raises:
+            BadRequest: the verdict is not among the criterion's choices.
+        """
+        try:
+            rubric = self.registry.get(rubric_id)
+        except CoachloopError:
+            return  # the rubric left the registry; the store still checks state
+        for _, crit in rubric.criteria():
+            check = crit.check
+            if crit.id != criterion_id or not isinstance(check, LlmCheck):
+                continue
+            if verdict not in check.choices:
+                raise BadRequest(
+                    f"verdict {verdict!r} is not one of {criterion_id}'s "
+                    f"choices ({', '.join(check.choices)})"
+                )
 
     def needs_judge(self, rubric: Rubric) -> bool:
         """Whether scoring with ``rubric`` calls the judge model (slow: the

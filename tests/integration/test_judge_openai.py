@@ -366,6 +366,12 @@ def test_a_server_with_a_judge_over_rest(mock, tmp_path):
         )
         assert answered.status_code == 200
         assert answered.json()["scorecard"]["needs_review"] is False
+        outside = httpx.post(
+            f"{base}/v1/calls/rest-1/answers",
+            json={"criterion_id": "warmth", "verdict": "na", "by": "m1"},
+        )
+        assert outside.status_code == 400
+        assert "not one of warmth's choices (met, missed)" in outside.json()["detail"]
         again = httpx.post(
             f"{base}/v1/calls/rest-1/answers",
             json={"criterion_id": "warmth", "verdict": "met", "by": "m1"},

@@ -159,9 +159,12 @@ async def answer_call(
     service: ScoringService, call_id: str, data: AnswerIn
 ) -> Document:
     """A person's verdict on a ``needs_review`` or ``judge_error`` criterion."""
-    return await service.db(
-        service.require_store().answer, call_id, data, service.pipeline.retriage
+    store = service.require_store()
+    stored = await service.db(store.get_call, call_id)
+    service.pipeline.check_answer(
+        stored.scorecard.rubric_id, data.criterion_id, data.verdict
     )
+    return await service.db(store.answer, call_id, data, service.pipeline.retriage)
 
 
 # -- queue and notes ---------------------------------------------------------
