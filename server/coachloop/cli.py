@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import math
 import re
 import sys
 from datetime import datetime
@@ -116,6 +117,12 @@ def _asr_config(args: argparse.Namespace) -> AsrConfig:
         cpu_threads=args.threads,
         vad_filter=not args.no_vad,
     )
+
+
+def _megabytes(value: float, flag: str) -> int:
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{flag} must be a positive number of MiB, got {value!r}")
+    return int(value * 1024 * 1024)
 
 
 def _judge(args: argparse.Namespace) -> Any:
@@ -371,7 +378,7 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         grpc_port=args.grpc_port,
-        max_upload_bytes=int(args.max_upload_mb * 1024 * 1024),
+        max_upload_bytes=_megabytes(args.max_upload_mb, "--max-upload-mb"),
         rubrics_dir=args.rubrics or envs.rubrics_dir(),
         db_url=None if args.no_store else (args.db or envs.db_url()),
     )

@@ -140,7 +140,7 @@ def test_a_full_queue_refuses_at_once_with_retry_after():
     assert error.http_status == 503 and error.grpc_code == "RESOURCE_EXHAUSTED"
     assert error.retry_after_s >= 1
     assert "3 of 4 chunks queued, this call needs 2" in error.message
-    assert stats.rejected == 1 and stats.queued == 0
+    assert stats.rejected == 2 and stats.queued == 0  # the 503 and the 413
 
 
 def test_a_failed_batch_fails_every_request_in_it_and_only_those():

@@ -144,6 +144,7 @@ class AsrScheduler:
             chunked()
         total = sum(len(s.chunks) for s in speeches)
         if total > self.config.max_queue_size:
+            self._rejected += 1
             raise PayloadTooLarge(
                 f"the call has {total} chunks of speech (30 s each), more than the "
                 f"ASR queue holds ({self.config.max_queue_size}; server option "
