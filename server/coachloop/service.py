@@ -45,7 +45,8 @@ class ScoringService:
         self.store = store
         self.scheduler = AsrScheduler(pipeline.engine, pipeline.engine.batch)
         self._executor = concurrent.futures.ThreadPoolExecutor(
-            max_workers=2, thread_name_prefix="coachloop-cpu"
+            max_workers=max(2, pipeline.engine.batch.max_decoded_calls),
+            thread_name_prefix="coachloop-cpu",
         )
         self._db = concurrent.futures.ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="coachloop-db"

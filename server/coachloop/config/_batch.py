@@ -22,10 +22,12 @@ class BatchConfig:
     """How long the oldest chunk may wait for company before its batch runs."""
     max_queue_size: int = 512
     """Queued chunks across all calls: about 4 hours of speech."""
-    max_decoded_calls: int = 4
-    """Calls whose whole decoded audio may be in memory at once (decoding and
-    voice detection); the rest wait their turn with only their request bytes,
-    which keeps a burst of long calls from growing memory."""
+    max_decoded_calls: int = 1
+    """Calls decoded and voice-detected at once (one thread each); the rest
+    wait their turn holding only their request bytes. On 2 cores, 1 measured
+    best: 933 MB peak and 38.7x real time at 16 in flight, against 1053 MB
+    and 29.5x with 4 (the model thread needs the cores). A GPU profile needs
+    more, or voice detection cannot keep up with the card."""
     request_timeout_s: float = 600.0
     """A call still not transcribed after this is failed (and its chunks dropped)."""
 

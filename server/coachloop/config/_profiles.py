@@ -19,13 +19,26 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
         # tiny.en on 2 cores: batches of 4 decode a 245 s call in 10.1 s at
         # 650 MB peak, 8 in 9.7 s at 694 MB, 2 in 12.4 s; 4 keeps the server
         # under 1 GB. The wait is short because a CPU batch takes ~1 s.
-        "batch": {"max_batch_size": 4, "max_wait_ms": 20.0, "max_queue_size": 512},
+        "batch": {
+            "max_batch_size": 4,
+            "max_wait_ms": 20.0,
+            "max_queue_size": 512,
+            "max_decoded_calls": 1,
+        },
     },
     "gpu": {
         "asr": {"device": "cuda", "compute_type": "float16", "beam_size": 1},
         # large-v3-turbo on one H200: 64 chunks (32 min of speech) per batch
         # keeps the card busy; the queue holds about 10 hours of speech.
-        "batch": {"max_batch_size": 64, "max_wait_ms": 30.0, "max_queue_size": 4096},
+        # 16 calls decoded and voice-detected at once: Silero VAD runs about
+        # 230x real time on one core (bench/run.py: 6.3 s for 1441 s of
+        # audio), and the card wants 1000x or more.
+        "batch": {
+            "max_batch_size": 64,
+            "max_wait_ms": 30.0,
+            "max_queue_size": 4096,
+            "max_decoded_calls": 16,
+        },
     },
 }
 

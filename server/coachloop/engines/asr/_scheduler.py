@@ -77,7 +77,7 @@ class AsrScheduler:
             1, thread_name_prefix="coachloop-asr"
         )
         self._vad_thread = concurrent.futures.ThreadPoolExecutor(
-            1, thread_name_prefix="coachloop-vad"
+            config.max_decoded_calls, thread_name_prefix="coachloop-vad"
         )
         self._task: asyncio.Task[None] | None = None
         self._batches = self._chunks = self._rejected = 0
