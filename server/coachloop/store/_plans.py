@@ -312,25 +312,15 @@ def _raise_adjust(
     as_of: datetime,
 ) -> None:
     days = (as_of - from_db(plan.starts_at)).days
-    s.add(
-        Flag(
-            flag_id=new_id("flag"),
-            kind="adjust",
-            manager_id=manager_of(s, s.get(Agent, plan.agent_id)),
-            agent_id=plan.agent_id,
-            plan_id=plan.plan_id,
-            criterion_id=pc.criterion_id,
-            raised_at=to_db(as_of),
-            message=(
-                f"Adjust the approach: {days} days into plan {plan.plan_id}, "
-                f"{outcome.criterion_name} shows no improvement (met "
-                f"{outcome.window.met} of {outcome.window.n} since coaching, "
-                f"baseline {_rate(outcome.baseline.met_rate)}). The coaching may "
-                "be too abstract, not understood, or not about a skill."
-            ),
-            details={"outcome": msgspec.to_builtins(outcome)},
-        )
+    message = (
+        f"Adjust the approach: {days} days into plan {plan.plan_id}, "
+        f"{outcome.criterion_name} shows no improvement (met "
+        f"{outcome.window.met} of {outcome.window.n} since coaching, "
+        f"baseline {_rate(outcome.baseline.met_rate)}). The coaching may "
+        "be too abstract, not understood, or not about a skill."
     )
+    details = {"outcome": msgspec.to_builtins(outcome)}
+    s.add(_plan_flag(s, "adjust", plan, pc, as_of, message, details))
 
 
 def _maybe_escalate(
@@ -362,29 +352,41 @@ def _maybe_escalate(
     prev_outcome = msgspec.convert(prev_pc.outcome, CriterionOutcome)
     cycles = [(prev_plan, prev_outcome), (plan, outcome)]
     checks = _process_checks(s, plan.agent_id, pc.criterion_id, cycles, as_of)
-    s.add(
-        Flag(
-            flag_id=new_id("flag"),
-            kind="escalation",
-            manager_id=manager_of(s, s.get(Agent, plan.agent_id)),
-            agent_id=plan.agent_id,
-            plan_id=plan.plan_id,
-            criterion_id=pc.criterion_id,
-            raised_at=to_db(as_of),
-            message=(
-                f"Escalation recommended (HR review or performance improvement "
-                f"plan): two consecutive coaching cycles on {outcome.criterion_name} "
-                f"were not effective (plans {prev_plan.plan_id} and "
-                f"{plan.plan_id}). Rule out the process first: {checks['summary']}"
-            ),
-            details={
-                "cycles": [
-                    {"plan_id": p.plan_id, "outcome": msgspec.to_builtins(o)}
-                    for p, o in cycles
-                ],
-                "process_checks": checks,
-            },
-        )
+    message = (
+        f"Escalation recommended (HR review or performance improvement "
+        f"plan): two consecutive coaching cycles on {outcome.criterion_name} "
+        f"were not effective (plans {prev_plan.plan_id} and "
+        f"{plan.plan_id}). Rule out the process first: {checks['summary']}"
+    )
+    details = {
+        "cycles": [
+            {"plan_id": p.plan_id, "outcome": msgspec.to_builtins(o)} for p, o in cycles
+        ],
+        "process_checks": checks,
+    }
+    s.add(_plan_flag(s, "escalation", plan, pc, as_of, message, details))
+
+
+def _plan_flag(
+    s: Session,
+    kind: str,
+    plan: Plan,
+    pc: PlanCriterion,
+    as_of: datetime,
+    message: str,
+    details: dict[str, Any],
+) -> Flag:
+    """A plan's queue flag, for the agent's manager now, raised at call time."""
+    return Flag(
+        flag_id=new_id("flag"),
+        kind=kind,
+        manager_id=manager_of(s, s.get(Agent, plan.agent_id)),
+        agent_id=plan.agent_id,
+        plan_id=plan.plan_id,
+        criterion_id=pc.criterion_id,
+        raised_at=to_db(as_of),
+        message=message,
+        details=details,
     )
 
 
