@@ -30,8 +30,9 @@ class Running:
 
 
 @contextlib.contextmanager
-def serve(workdir: Path, *args: str) -> Iterator[Running]:
-    """Run the server with ``args`` until the block ends; its log is kept."""
+def serve(workdir: Path, *args: str, start_s: float = 60) -> Iterator[Running]:
+    """Run the server with ``args`` until the block ends; its log is kept.
+    ``start_s``: how long it may take to answer /healthz."""
     port, grpc_port = free_port(), free_port()
     log_path = workdir / "server.log"
     log = log_path.open("wb")
@@ -53,7 +54,7 @@ def serve(workdir: Path, *args: str) -> Iterator[Running]:
         env={**os.environ},
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + start_s
     while True:
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:

@@ -78,13 +78,28 @@ def _asr_args(parser: argparse.ArgumentParser) -> None:
         "--judge-timeout-s",
         type=float,
         default=60.0,
-        help="openai: seconds a reply may go quiet (default 60)",
+        help="seconds a reply may take (openai: may go quiet) (default 60)",
     )
     j.add_argument(
         "--judge-retries",
         type=int,
         default=2,
         help="openai: attempts after a timeout or 5xx (default 2)",
+    )
+    j.add_argument(
+        "--judge-kv-cache-gb",
+        type=float,
+        help="vllm: KV cache size (default: the cpu profile 1, else the share)",
+    )
+    j.add_argument(
+        "--judge-gpu-memory-utilization",
+        type=float,
+        help="vllm: the card's share for the LLM (default 0.8)",
+    )
+    j.add_argument(
+        "--judge-max-model-len",
+        type=int,
+        help="vllm: longest prompt plus reply in tokens (default: the model's)",
     )
     j.add_argument(
         "--judge-min-confidence",
@@ -127,6 +142,10 @@ def _megabytes(value: float, flag: str) -> int:
 
 def _judge(args: argparse.Namespace) -> Any:
     """The judge the flags ask for, loaded now; ``None`` for ``--judge none``."""
+    values = profile_defaults(args.profile)["judge"]
+    for name in ("kv_cache_gb", "gpu_memory_utilization", "max_model_len"):
+        if getattr(args, f"judge_{name}") is not None:
+            values[name] = getattr(args, f"judge_{name}")
     config = JudgeConfig(
         backend=args.judge,
         model=args.judge_model,
@@ -135,6 +154,7 @@ def _judge(args: argparse.Namespace) -> Any:
         min_confidence=args.judge_min_confidence,
         timeout_s=args.judge_timeout_s,
         retries=args.judge_retries,
+        **values,
     )
     if config.backend == "none":
         if args.judge_model or args.judge_url:
@@ -220,6 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--json", action="store_true")
     _asr_args(calibrate)
 
+    unpack = sub.add_parser(
+        "unpack-gguf",
+        help="unpack a .gguf judge model into a directory vLLM can load",
+    )
+    unpack.add_argument("source", type=Path, help="the .gguf file")
+    unpack.add_argument("dest", type=Path, help="a new folder, e.g. models/judge")
+
     from coachloop.cli_coaching import add_parsers
 
     add_parsers(sub, _db_arg)
@@ -244,6 +271,11 @@ def main(argv: list[str] | None = None) -> int:
             return _serve(args)
         if args.command == "calibrate":
             return _calibrate(args)
+        if args.command == "unpack-gguf":
+            from coachloop.judge._gguf import unpack_gguf
+
+            print(unpack_gguf(args.source, args.dest))
+            return 0
         from coachloop.cli_coaching import run
 
         return run(args)

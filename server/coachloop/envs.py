@@ -23,6 +23,11 @@ def set_offline() -> None:
         os.environ[name] = value
 
 
+def set_vllm_spawn() -> None:
+    """vLLM starts its engine process with spawn, never fork (see VllmBackend)."""
+    os.environ["VLLM_WORKER_MULTIPROC_METHOD"] = "spawn"
+
+
 def model_path() -> str | None:
     """COACHLOOP_MODEL_PATH: a CTranslate2 Whisper directory; unset = embedded."""
     return os.environ.get("COACHLOOP_MODEL_PATH") or None

@@ -221,6 +221,7 @@ class ScoringService:
             "batch": dataclasses.asdict(self.scheduler.config),
             "judge": (
                 msgspec.to_builtins(self.pipeline.judge.model_info())
+                | {"counters": self.pipeline.judge.counters()}
                 if self.pipeline.judge
                 else None
             ),

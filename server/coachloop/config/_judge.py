@@ -33,6 +33,14 @@ class JudgeConfig:
     """openai: further attempts after a timeout or a 5xx, with backoff."""
     gpu_memory_utilization: float = 0.8
     """vllm: the card's share for the LLM; the rest is the ASR model's."""
+    kv_cache_gb: float | None = None
+    """vllm: a fixed KV cache size instead of the share above. On CPU vLLM
+    would otherwise take that share of the machine's memory."""
+    max_model_len: int | None = None
+    """vllm: the longest prompt and reply in tokens; unset = the model's own."""
+    eager: bool = False
+    """vllm: skip torch.compile and CUDA graphs. Starts in seconds instead of
+    minutes and decodes slower; the CPU profile sets it."""
 
     def __post_init__(self) -> None:
         if self.backend not in ("none", "transformers", "openai", "vllm"):
@@ -53,5 +61,14 @@ class JudgeConfig:
         _check_range(
             "judge.gpu_memory_utilization", self.gpu_memory_utilization, 0.05, 0.95
         )
+        if self.kv_cache_gb is not None:
+            _check_range("judge.kv_cache_gb", self.kv_cache_gb, 0.1, 1024)
+        if self.max_model_len is not None:
+            _check_range("judge.max_model_len", self.max_model_len, 256, 1 << 20)
+            if self.max_model_len <= self.retry_max_tokens:
+                raise ValueError(
+                    "judge.max_model_len must exceed judge.retry_max_tokens, "
+                    "or no prompt fits beside the reply"
+                )
         if self.retry_max_tokens < self.max_tokens:
             raise ValueError("judge.retry_max_tokens must be >= judge.max_tokens")

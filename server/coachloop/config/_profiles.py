@@ -25,6 +25,10 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
             "max_queue_size": 512,
             "max_decoded_calls": 1,
         },
+        # vllm on CPU: a fixed 1 GiB KV cache (46k tokens of the 135M test
+        # model) instead of a share of the machine, and no compilation, so
+        # the engine starts in about 20 s.
+        "judge": {"kv_cache_gb": 1.0, "eager": True},
     },
     "gpu": {
         "asr": {"device": "cuda", "compute_type": "float16", "beam_size": 1},
@@ -39,6 +43,9 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
             "max_queue_size": 4096,
             "max_decoded_calls": 16,
         },
+        # The LLM's share of the card; the rest holds the ASR model and its
+        # batches. Unmeasured: see models/README.md.
+        "judge": {"gpu_memory_utilization": 0.8},
     },
 }
 

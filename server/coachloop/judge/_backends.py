@@ -5,14 +5,19 @@ and validation for all.
   xgrammar (the grammar engine vLLM itself uses). For tests and small sites.
 - ``openai``: any OpenAI-compatible server (``vllm serve``, say), with
   ``response_format`` JSON schema, a timeout and bounded retries.
-- ``vllm``: vLLM in process, resident, continuously batched, prefix-cached.
+- ``vllm``: vLLM's async engine in process, resident, continuously batched
+  across calls, prefix-cached.
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import dataclasses
+import itertools
 import json
 import logging
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,6 +46,9 @@ class Reply:
     finish: Literal["stop", "length"]
     """``length``: cut off at ``max_tokens``, so the JSON is incomplete."""
     tokens: int
+    prompt_tokens: int = 0
+    cached_tokens: int = 0
+    """Prompt tokens served from the prefix cache (vllm only)."""
 
 
 class Backend(Protocol):
@@ -253,54 +261,152 @@ class OpenAIBackend:
 
 
 class VllmBackend:
-    """vLLM's offline engine in this process: continuous batching over all of
-    a call's criteria at once, and prefix caching over their shared transcript.
+    """vLLM's async engine, resident in this process for the server's life.
 
-    Not exercised by the CPU test suite (vLLM needs a GPU); the GPU check runs it.
+    The engine runs on an event loop of its own thread; every caller (the
+    judge pool's threads, one per call being judged) submits to it, so the
+    criteria of all calls in flight share one continuously batched engine.
+    Prefix caching computes a call's transcript once for all its questions.
+    JSON-schema decoding goes through xgrammar with no free whitespace.
     """
 
     name = "vllm"
 
     def __init__(self, config: JudgeConfig) -> None:
         envs.set_offline()
-        from vllm import LLM
-
+        # vLLM starts its engine core in a child process. Forking would copy
+        # this process's threads and the ASR engine's CUDA context into it.
+        envs.set_vllm_spawn()
         assert config.model is not None
-        self.model = config.model
+        path = Path(config.model)
+        if not (path / "config.json").is_file():
+            raise EngineError(
+                f"judge model {path} is not a model directory (no config.json); "
+                "vllm loads a transformers checkpoint: unpack a .gguf with "
+                "`coachloop unpack-gguf` (see models/README.md)"
+            )
+        self.model = str(path)
         self.config = config
-        self._llm = LLM(
-            model=config.model,
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="vllm-judge", daemon=True
+        )
+        self._thread.start()
+        self._ids = itertools.count()
+        try:
+            self._call(self._start(), timeout=None)
+        except BaseException:
+            self._stop_loop()
+            raise
+
+    async def _start(self) -> None:
+        from vllm.config import StructuredOutputsConfig
+        from vllm.engine.arg_utils import AsyncEngineArgs
+        from vllm.v1.engine.async_llm import AsyncLLM
+
+        c = self.config
+        args = AsyncEngineArgs(
+            model=self.model,
+            seed=c.seed,
             enable_prefix_caching=True,
-            gpu_memory_utilization=config.gpu_memory_utilization,
-            seed=config.seed,
+            gpu_memory_utilization=c.gpu_memory_utilization,
+            kv_cache_memory_bytes=(
+                None if c.kv_cache_gb is None else int(c.kv_cache_gb * (1 << 30))
+            ),
+            max_model_len=c.max_model_len,
+            enforce_eager=c.eager,
+            structured_outputs_config=StructuredOutputsConfig(
+                backend="xgrammar", disable_any_whitespace=True
+            ),
+            disable_log_stats=True,
+        )
+        # Kept on self, never in a local: vLLM's start-up keeps a traceback
+        # through this frame alive, which would hold the engine past close().
+        try:
+            self._engine = AsyncLLM.from_engine_args(args)
+        except Exception as exc:
+            raise EngineError(f"vLLM could not load {self.model}: {exc}") from exc
+        self._tokenizer = self._engine.get_tokenizer()
+
+    def _call(self, coro: Any, timeout: float | None) -> Any:
+        future = asyncio.run_coroutine_threadsafe(coro, self._loop)
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            # Cancelling the task aborts the request inside the engine.
+            future.cancel()
+            raise EngineError(
+                f"the vLLM judge did not answer within {timeout:g} s"
+            ) from None
+
+    def generate(self, requests: Sequence[Request]) -> list[Reply]:
+        if not requests:
+            return []
+        return self._call(self._all(requests), timeout=self.config.timeout_s)
+
+    async def _all(self, requests: Sequence[Request]) -> list[Reply]:
+        return list(await asyncio.gather(*(self._one(r) for r in requests)))
+
+    async def _one(self, request: Request) -> Reply:
+        from vllm import SamplingParams
+        from vllm.inputs import TokensPrompt
+        from vllm.sampling_params import StructuredOutputsParams
+
+        text = self._tokenizer.apply_chat_template(
+            request.messages, add_generation_prompt=True, tokenize=False
+        )
+        # The template already holds the special tokens it needs.
+        ids = self._tokenizer.encode(text, add_special_tokens=False)
+        params = SamplingParams(
+            temperature=self.config.temperature,
+            seed=self.config.seed,
+            max_tokens=request.max_tokens,
+            structured_outputs=StructuredOutputsParams(json=request.schema),
+        )
+        final = None
+        try:
+            async for out in self._engine.generate(
+                TokensPrompt(prompt_token_ids=ids),
+                params,
+                request_id=f"judge-{next(self._ids)}",
+            ):
+                final = out
+        except Exception as exc:
+            # A prompt longer than max_model_len, or a dead engine: this
+            # request's criteria become judge errors; the call goes on.
+            raise EngineError(f"vLLM failed: {type(exc).__name__}: {exc}") from None
+        if final is None or not final.outputs:
+            raise EngineError("vLLM finished a request without output")
+        completion = final.outputs[0]
+        return Reply(
+            completion.text,
+            "length" if completion.finish_reason == "length" else "stop",
+            len(completion.token_ids),
+            prompt_tokens=len(ids),
+            cached_tokens=int(final.num_cached_tokens or 0),
         )
 
     def close(self) -> None:
-        pass
+        if self._loop.is_closed():
+            return
+        try:
+            self._call(self._shutdown(), timeout=60)
+        finally:
+            self._stop_loop()
 
-    def generate(self, requests: Sequence[Request]) -> list[Reply]:
-        from vllm import SamplingParams
-        from vllm.sampling_params import GuidedDecodingParams
+    async def _shutdown(self) -> None:
+        self._engine.shutdown()
+        # The engine's output task holds the engine: end it, and drop the
+        # engine here rather than at interpreter exit, where vLLM's finaliser
+        # would run its shutdown again with half the modules gone.
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in others:
+            task.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
+        self._engine = None
 
-        params = [
-            SamplingParams(
-                temperature=self.config.temperature,
-                seed=self.config.seed,
-                max_tokens=r.max_tokens,
-                guided_decoding=GuidedDecodingParams(
-                    json=r.schema, whitespace_pattern=""
-                ),
-            )
-            for r in requests
-        ]
-        outputs = self._llm.chat([r.messages for r in requests], params)
-        replies = []
-        for out in outputs:
-            completion = out.outputs[0]
-            finish = "length" if completion.finish_reason == "length" else "stop"
-            replies.append(Reply(completion.text, finish, len(completion.token_ids)))
-        if len(replies) != len(requests):
-            raise EngineError(
-                f"vLLM returned {len(replies)} replies for {len(requests)} prompts"
-            )
-        return replies
+    def _stop_loop(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+        if not self._thread.is_alive():
+            self._loop.close()

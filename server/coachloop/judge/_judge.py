@@ -62,6 +62,9 @@ class Judge:
             raise ValueError("Judge needs a backend; backend 'none' means no Judge")
         self.tokens_generated = 0
         """Completion tokens over the judge's life, for throughput figures."""
+        self.prompt_tokens = 0
+        self.cached_tokens = 0
+        """Prompt tokens read from the prefix cache (vllm) out of prompt_tokens."""
         self._count = threading.Lock()
 
     def close(self) -> None:
@@ -79,6 +82,15 @@ class Judge:
             max_tokens=c.max_tokens,
             min_confidence=c.min_confidence,
         )
+
+    def counters(self) -> dict[str, int]:
+        """Token counts over the judge's life, for /healthz and benchmarks."""
+        with self._count:
+            return {
+                "completion_tokens": self.tokens_generated,
+                "prompt_tokens": self.prompt_tokens,
+                "cached_prompt_tokens": self.cached_tokens,
+            }
 
     def judge(
         self, rubric: Rubric, transcript: Transcript, matcher: PhraseMatcher
@@ -199,6 +211,8 @@ class Judge:
         replies = self.backend.generate(requests)
         with self._count:
             self.tokens_generated += sum(r.tokens for r in replies)
+            self.prompt_tokens += sum(r.prompt_tokens for r in replies)
+            self.cached_tokens += sum(r.cached_tokens for r in replies)
         if len(replies) != len(requests):
             raise EngineError(
                 f"judge backend returned {len(replies)} replies for {len(requests)}"
