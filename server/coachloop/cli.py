@@ -140,13 +140,13 @@ def _megabytes(value: float, flag: str) -> int:
     return int(value * 1024 * 1024)
 
 
-def _judge(args: argparse.Namespace) -> Any:
-    """The judge the flags ask for, loaded now; ``None`` for ``--judge none``."""
+def judge_config(args: argparse.Namespace) -> JudgeConfig:
+    """The judge settings: the profile's defaults, then the flags."""
     values = profile_defaults(args.profile)["judge"]
     for name in ("kv_cache_gb", "gpu_memory_utilization", "max_model_len"):
         if getattr(args, f"judge_{name}") is not None:
             values[name] = getattr(args, f"judge_{name}")
-    config = JudgeConfig(
+    return JudgeConfig(
         backend=args.judge,
         model=args.judge_model,
         base_url=args.judge_url,
@@ -156,6 +156,11 @@ def _judge(args: argparse.Namespace) -> Any:
         retries=args.judge_retries,
         **values,
     )
+
+
+def _judge(args: argparse.Namespace) -> Any:
+    """The judge the flags ask for, loaded now; ``None`` for ``--judge none``."""
+    config = judge_config(args)
     if config.backend == "none":
         if args.judge_model or args.judge_url:
             logger.warning("--judge-model/--judge-url are ignored without --judge")
