@@ -102,6 +102,11 @@ def _asr_args(parser: argparse.ArgumentParser) -> None:
         help="vllm: longest prompt plus reply in tokens (default: the model's)",
     )
     j.add_argument(
+        "--judge-max-calls",
+        type=int,
+        help="calls judged at once (default 4; the gpu profile 64)",
+    )
+    j.add_argument(
         "--judge-min-confidence",
         type=float,
         default=0.6,
@@ -143,7 +148,7 @@ def _megabytes(value: float, flag: str) -> int:
 def judge_config(args: argparse.Namespace) -> JudgeConfig:
     """The judge settings: the profile's defaults, then the flags."""
     values = profile_defaults(args.profile)["judge"]
-    for name in ("kv_cache_gb", "gpu_memory_utilization", "max_model_len"):
+    for name in ("kv_cache_gb", "gpu_memory_utilization", "max_model_len", "max_calls"):
         if getattr(args, f"judge_{name}") is not None:
             values[name] = getattr(args, f"judge_{name}")
     return JudgeConfig(

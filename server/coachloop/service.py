@@ -52,7 +52,8 @@ class ScoringService:
             max_workers=1, thread_name_prefix="coachloop-db"
         )
         self._judge_pool = concurrent.futures.ThreadPoolExecutor(
-            max_workers=4, thread_name_prefix="coachloop-judge"
+            max_workers=pipeline.judge.config.max_calls if pipeline.judge else 1,
+            thread_name_prefix="coachloop-judge",
         )
         self._decoding = asyncio.Semaphore(pipeline.engine.batch.max_decoded_calls)
         self._inflight: dict[str, asyncio.Future[tuple[Document, bool]]] = {}

@@ -38,6 +38,9 @@ class JudgeConfig:
     would otherwise take that share of the machine's memory."""
     max_model_len: int | None = None
     """vllm: the longest prompt and reply in tokens; unset = the model's own."""
+    max_calls: int = 4
+    """Calls judged at once, each a server thread waiting on the backend;
+    vLLM batches the questions of all of them together."""
     eager: bool = False
     """vllm: skip torch.compile and CUDA graphs. Starts in seconds instead of
     minutes and decodes slower; the CPU profile sets it."""
@@ -61,6 +64,7 @@ class JudgeConfig:
         _check_range(
             "judge.gpu_memory_utilization", self.gpu_memory_utilization, 0.05, 0.95
         )
+        _check_range("judge.max_calls", self.max_calls, 1, 1024)
         if self.kv_cache_gb is not None:
             _check_range("judge.kv_cache_gb", self.kv_cache_gb, 0.1, 1024)
         if self.max_model_len is not None:

@@ -44,8 +44,9 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
             "max_decoded_calls": 16,
         },
         # The LLM's share of the card; the rest holds the ASR model and its
-        # batches. Unmeasured: see models/README.md.
-        "judge": {"gpu_memory_utilization": 0.8},
+        # batches. 64 calls judged at once give vLLM a few hundred questions
+        # to batch. Both unmeasured: see models/README.md.
+        "judge": {"gpu_memory_utilization": 0.8, "max_calls": 64},
     },
 }
 
