@@ -175,6 +175,13 @@ def _judge(args: argparse.Namespace) -> Any:
     return Judge(config)
 
 
+def _close_judge(pipeline: Any) -> None:
+    """Stop the judge's engine (vLLM's child process) before the interpreter
+    exits, while everything its shutdown needs is still loaded."""
+    if pipeline.judge is not None:
+        pipeline.judge.close()
+
+
 def _batch_config(args: argparse.Namespace) -> BatchConfig:
     values = profile_defaults(args.profile)["batch"]
     for name in (
@@ -315,12 +322,15 @@ def _score(args: argparse.Namespace) -> int:
         judge=_judge(args),
         allow_rubric_paths=True,
     )
-    if len(requests) == 1:
-        docs = [pipeline.score(requests[0])]
-    else:
-        # Batch mode: every file's speech goes through one scheduler, as
-        # concurrent requests to the server would.
-        docs = asyncio.run(_score_many(pipeline, requests))
+    try:
+        if len(requests) == 1:
+            docs = [pipeline.score(requests[0])]
+        else:
+            # Batch mode: every file's speech goes through one scheduler, as
+            # concurrent requests to the server would.
+            docs = asyncio.run(_score_many(pipeline, requests))
+    finally:
+        _close_judge(pipeline)
     if args.json:
         value: object = docs[0] if len(docs) == 1 else docs
         sys.stdout.write(
@@ -394,7 +404,10 @@ def _calibrate(args: argparse.Namespace) -> int:
         judge=_judge(args),
         allow_rubric_paths=True,
     )
-    rows = calibrate(pipeline, args.labels)
+    try:
+        rows = calibrate(pipeline, args.labels)
+    finally:
+        _close_judge(pipeline)
     if args.json:
         sys.stdout.write(
             msgspec.json.encode([dataclasses.asdict(r) for r in rows]).decode() + "\n"

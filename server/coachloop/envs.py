@@ -23,9 +23,12 @@ def set_offline() -> None:
         os.environ[name] = value
 
 
-def set_vllm_spawn() -> None:
-    """vLLM starts its engine process with spawn, never fork (see VllmBackend)."""
+def prepare_vllm() -> None:
+    """Before vLLM is imported: its engine process is spawned, never forked
+    (see VllmBackend), and its log goes to stderr, not stdout, where it would
+    corrupt ``score --json``. An operator's own VLLM_LOGGING_STREAM wins."""
     os.environ["VLLM_WORKER_MULTIPROC_METHOD"] = "spawn"
+    os.environ.setdefault("VLLM_LOGGING_STREAM", "ext://sys.stderr")
 
 
 def model_path() -> str | None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import threading
 import time
 
@@ -78,10 +80,14 @@ def test_unpacked_model_is_a_plain_checkpoint(model_dir):
     config = json.loads((model_dir / "config.json").read_text())
     assert config["model_type"] == "llama" and "quantization_config" not in config
     assert (model_dir / "model.safetensors").stat().st_size > 100_000_000
-    with pytest.raises(EngineError, match="not empty"):
-        from coachloop.judge._gguf import unpack_gguf
+    from coachloop.judge._gguf import unpack_gguf
 
+    with pytest.raises(EngineError, match="not an empty folder"):
         unpack_gguf(GGUF, model_dir)
+    with pytest.raises(EngineError, match="not an empty folder"):
+        unpack_gguf(GGUF, model_dir / "config.json")
+    with pytest.raises(EngineError, match="does not exist"):
+        unpack_gguf(model_dir / "missing.gguf", model_dir / "new")
 
 
 def test_a_folder_without_config_is_refused_before_loading(tmp_path):
@@ -218,3 +224,37 @@ def test_the_server_judges_stored_calls_with_vllm(model_dir, tmp_path):
         stored = httpx.get(f"{base}/v1/calls/vllm-1").json()
         assert stored["scorecard"] == doc["scorecard"]
     assert running.proc.returncode is not None
+
+
+def test_score_json_stays_clean_with_vllm_logging(model_dir, tmp_path):
+    # vLLM logs to stdout by default, which would corrupt the JSON document;
+    # the engine must also be shut down before the interpreter exits.
+    call = tmp_path / "call.json"
+    call.write_bytes(msgspec.json.encode(make_call()))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "coachloop",
+            "score",
+            str(call),
+            "--json",
+            "--rubric",
+            RUBRIC,
+            "--judge",
+            "vllm",
+            "--judge-model",
+            str(model_dir),
+            "--judge-max-model-len",
+            str(MAX_MODEL_LEN),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    doc = json.loads(done.stdout)
+    assert doc["models"]["judge"]["backend"] == "vllm"
+    assert "Exception ignored" not in done.stderr
+    assert "Traceback" not in done.stderr

@@ -276,7 +276,7 @@ class VllmBackend:
         envs.set_offline()
         # vLLM starts its engine core in a child process. Forking would copy
         # this process's threads and the ASR engine's CUDA context into it.
-        envs.set_vllm_spawn()
+        envs.prepare_vllm()
         assert config.model is not None
         path = Path(config.model)
         if not (path / "config.json").is_file():

@@ -25,10 +25,12 @@ def unpack_gguf(source: Path, dest: Path) -> Path:
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
     from transformers.modeling_gguf_pytorch_utils import load_gguf_checkpoint
 
+    if not source.exists():
+        raise EngineError(f"{source} does not exist")
     if source.suffix != ".gguf" or not source.is_file():
         raise EngineError(f"{source} is not a .gguf file")
-    if dest.exists() and any(dest.iterdir()):
-        raise EngineError(f"{dest} exists and is not empty; choose a new folder")
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise EngineError(f"{dest} exists and is not an empty folder; choose a new one")
     where = {"gguf_file": source.name, "local_files_only": True}
     folder = str(source.parent)
     config = AutoConfig.from_pretrained(folder, **where)
