@@ -78,7 +78,7 @@ def _asr_args(parser: argparse.ArgumentParser) -> None:
         "--judge-timeout-s",
         type=float,
         default=60.0,
-        help="seconds a reply may take (openai: may go quiet) (default 60)",
+        help="seconds the judge has for one reply, whole (default 60)",
     )
     j.add_argument(
         "--judge-retries",

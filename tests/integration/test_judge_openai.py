@@ -7,6 +7,7 @@ import http.server
 import json
 import re
 import threading
+import time
 from pathlib import Path
 
 import msgspec
@@ -47,6 +48,8 @@ class Script:
         self.replies: dict[str, list[tuple[int, str, str]]] = {}
         self.requests: list[dict] = []
         self.fail_first = 0
+        self.trickle_s = 0.0
+        """Pause between 10-byte pieces of each reply; 0 sends it at once."""
 
 
 def serve(script: Script):
@@ -77,7 +80,13 @@ def serve(script: Script):
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            if not script.trickle_s:
+                self.wfile.write(data)
+                return
+            for at in range(0, len(data), 10):
+                self.wfile.write(data[at : at + 10])
+                self.wfile.flush()
+                time.sleep(script.trickle_s)
 
         def log_message(self, *args):
             pass
@@ -111,8 +120,7 @@ def pipeline(url: str, made: list, **config) -> Pipeline:
             model="mock-judge",
             base_url=url,
             revision="r1",
-            timeout_s=5,
-            **config,
+            **({"timeout_s": 5} | config),
         )
     )
     made.append(judge)
@@ -435,6 +443,7 @@ def test_notes_in_a_managers_voice_cite_only_the_evidence(
         {"choices": [{"message": {"content": "{}"}}], "usage": None},
         {"choices": [{"message": {"content": "[" * 200_000}}]},
         {"choices": []},
+        {"choices": [{"message": {"content": "x" * 1_100_000}}]},
     ],
 )
 def test_hostile_replies_are_judge_errors_not_crashes(mock, judges, envelope):
@@ -485,3 +494,17 @@ def test_a_human_verdict_that_lowers_the_score_brings_tier_and_note(
     assert [n.criterion_id for n in queue.notes] == ["ownership"]
     assert store.get_call("t5").tier.level == 5
     store.close()
+
+
+def test_a_server_that_trickles_its_reply_meets_the_deadline(mock, judges):
+    # Each piece comes well within the read timeout; the whole reply would
+    # take about 5 s against a 1 s deadline.
+    script, url = mock
+    scripted(script)
+    script.trickle_s = 0.1
+    started = time.monotonic()
+    doc = score(pipeline(url, judges, retries=0, timeout_s=1))
+    assert time.monotonic() - started < 4
+    judged = [c for c in doc.scorecard.criteria if c.judge]
+    assert {c.status for c in judged} == {"judge_error"}
+    assert "reply not finished within 1 s" in judged[0].judge.error

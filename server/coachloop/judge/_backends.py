@@ -212,13 +212,13 @@ class OpenAIBackend:
         attempts = self.config.retries + 1
         for attempt in range(attempts):
             try:
-                response = self._http.post("/chat/completions", json=body)
-            except httpx.TransportError as exc:
+                status, content = self._post(body)
+            except (httpx.TransportError, _SlowReply) as exc:
                 problem = f"{type(exc).__name__}: {exc}"
             else:
-                if response.status_code < 500:
-                    return self._reply(response)
-                problem = f"HTTP {response.status_code}"
+                if status < 500:
+                    return self._reply(status, content)
+                problem = f"HTTP {status}"
             if attempt + 1 < attempts:
                 delay = 0.5 * 2**attempt
                 logger.warning(
@@ -233,19 +233,33 @@ class OpenAIBackend:
             f"judge server {self.config.base_url} failed {attempts} times: {problem}"
         )
 
-    def _reply(self, response: Any) -> Reply:
-        if response.status_code >= 400:
-            raise EngineError(
-                f"judge server refused the request: HTTP {response.status_code} "
-                f"{response.text[:200]}"
-            )
-        if len(response.content) > MAX_REPLY_BYTES:
-            raise EngineError(
-                f"judge server reply is {len(response.content)} bytes; at most "
-                f"{MAX_REPLY_BYTES}"
-            )
+    def _post(self, body: dict[str, Any]) -> tuple[int, bytes]:
+        """Status and body, read as a stream: the whole reply within
+        ``timeout_s`` (httpx's own timeout bounds each read only) and no more
+        than MAX_REPLY_BYTES held, whatever the server sends."""
+        deadline = time.monotonic() + self.config.timeout_s
+        chunks: list[bytes] = []
+        size = 0
+        with self._http.stream("POST", "/chat/completions", json=body) as response:
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > MAX_REPLY_BYTES:
+                    raise EngineError(
+                        f"judge server reply is over {MAX_REPLY_BYTES} bytes"
+                    )
+                if time.monotonic() > deadline:
+                    raise _SlowReply(
+                        f"reply not finished within {self.config.timeout_s:g} s"
+                    )
+                chunks.append(chunk)
+            return response.status_code, b"".join(chunks)
+
+    def _reply(self, status: int, content: bytes) -> Reply:
+        if status >= 400:
+            text = content[:200].decode("utf-8", "replace")
+            raise EngineError(f"judge server refused the request: HTTP {status} {text}")
         try:
-            body = response.json()
+            body = json.loads(content)
             choice = body["choices"][0]
             text = choice["message"]["content"]
             if not isinstance(text, str):
@@ -258,6 +272,10 @@ class OpenAIBackend:
         except RecursionError:
             raise EngineError("judge server reply nests too deeply") from None
         return Reply(text, finish, tokens)
+
+
+class _SlowReply(Exception):
+    """The server kept sending past the deadline; retried like a timeout."""
 
 
 class VllmBackend:
