@@ -177,11 +177,24 @@ def test_a_deadline_aborts_the_request_and_the_engine_serves_on(
     assert reply.tokens > 0
 
 
-def test_a_prompt_longer_than_the_model_is_a_judge_error(judge):
+def test_a_prompt_longer_than_the_model_fails_its_batch_at_once(judge):
     schema = answer_schema(["met", "missed"], ["u0"])
     huge = ask("u0 0:01 agent: word " + "word " * (2 * MAX_MODEL_LEN))
+    # Its batch-mate would take 20 s; it is cancelled with the failure.
+    endless = {"type": "string", "minLength": 4000, "maxLength": 4000}
+    started = time.monotonic()
     with pytest.raises(EngineError, match="vLLM failed"):
-        judge.backend.generate([Request(huge, schema, 80)])
+        judge.backend.generate(
+            [
+                Request(ask("Write a long story."), endless, 3000),
+                Request(huge, schema, 80),
+            ]
+        )
+    engine = judge.backend._engine
+    while engine.get_num_unfinished_requests() and time.monotonic() < started + 30:
+        time.sleep(0.1)
+    assert engine.get_num_unfinished_requests() == 0
+    assert time.monotonic() - started < 10
 
 
 def test_the_server_judges_stored_calls_with_vllm(model_dir, tmp_path):

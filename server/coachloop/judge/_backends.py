@@ -360,21 +360,39 @@ class VllmBackend:
     def generate(self, requests: Sequence[Request]) -> list[Reply]:
         if not requests:
             return []
-        return self._call(self._all(requests), timeout=self.config.timeout_s)
+        # Tokenized on the caller's thread, so the engine's loop only
+        # schedules, however many calls are being judged.
+        prompts = [self._tokens(r) for r in requests]
+        return self._call(self._all(requests, prompts), timeout=self.config.timeout_s)
 
-    async def _all(self, requests: Sequence[Request]) -> list[Reply]:
-        return list(await asyncio.gather(*(self._one(r) for r in requests)))
-
-    async def _one(self, request: Request) -> Reply:
-        from vllm import SamplingParams
-        from vllm.inputs import TokensPrompt
-        from vllm.sampling_params import StructuredOutputsParams
-
+    def _tokens(self, request: Request) -> list[int]:
         text = self._tokenizer.apply_chat_template(
             request.messages, add_generation_prompt=True, tokenize=False
         )
         # The template already holds the special tokens it needs.
-        ids = self._tokenizer.encode(text, add_special_tokens=False)
+        return list(self._tokenizer.encode(text, add_special_tokens=False))
+
+    async def _all(
+        self, requests: Sequence[Request], prompts: Sequence[list[int]]
+    ) -> list[Reply]:
+        tasks = [
+            asyncio.ensure_future(self._one(r, ids))
+            for r, ids in zip(requests, prompts, strict=True)
+        ]
+        try:
+            return list(await asyncio.gather(*tasks))
+        except BaseException:
+            # One failure fails the batch (the judge reports its criteria);
+            # the others stop using the engine now.
+            for task in tasks:
+                task.cancel()
+            raise
+
+    async def _one(self, request: Request, ids: list[int]) -> Reply:
+        from vllm import SamplingParams
+        from vllm.inputs import TokensPrompt
+        from vllm.sampling_params import StructuredOutputsParams
+
         params = SamplingParams(
             temperature=self.config.temperature,
             seed=self.config.seed,
@@ -413,6 +431,8 @@ class VllmBackend:
             self._stop_loop()
 
     async def _shutdown(self) -> None:
+        if self._engine is None:
+            return
         self._engine.shutdown()
         # The engine's output task holds the engine: end it, and drop the
         # engine here rather than at interpreter exit, where vLLM's finaliser
