@@ -72,3 +72,20 @@ def serve(workdir: Path, *args: str, start_s: float = 60) -> Iterator[Running]:
         proc.terminate()
         proc.wait(timeout=20)
         log.close()
+
+
+def post_judged_call(base: str, call_id: str, timeout: float = 60) -> dict:
+    """Store a composed call of agent a1 under the judged-service rubric (from
+    tests/fixtures/rubrics); the created document."""
+    import msgspec
+    from coachloop.demo import make_call
+
+    body = {
+        "call_id": call_id,
+        "agent_id": "a1",
+        "rubric": "judged-service",
+        "transcript": msgspec.to_builtins(make_call()),
+    }
+    response = httpx.post(f"{base}/v1/calls", json=body, timeout=timeout)
+    assert response.status_code == 201, response.text
+    return response.json()

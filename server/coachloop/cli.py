@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import math
 import re
 import sys
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -175,11 +177,27 @@ def _judge(args: argparse.Namespace) -> Any:
     return Judge(config)
 
 
-def _close_judge(pipeline: Any) -> None:
-    """Stop the judge's engine (vLLM's child process) before the interpreter
-    exits, while everything its shutdown needs is still loaded."""
-    if pipeline.judge is not None:
-        pipeline.judge.close()
+@contextlib.contextmanager
+def _local_pipeline(args: argparse.Namespace) -> Iterator[Any]:
+    """The pipeline the flags ask for, for one command in this process. The
+    judge's engine (vLLM's child process) is stopped on the way out, before
+    the interpreter exits and takes what its shutdown needs."""
+    from coachloop.pipeline import Pipeline
+    from coachloop.rubrics import RubricRegistry
+
+    pipeline = Pipeline(
+        registry=RubricRegistry(args.rubrics or envs.rubrics_dir()),
+        asr=_asr_config(args),
+        batch=_batch_config(args),
+        scoring=ScoringConfig(phrase_threshold=args.phrase_threshold),
+        judge=_judge(args),
+        allow_rubric_paths=True,
+    )
+    try:
+        yield pipeline
+    finally:
+        if pipeline.judge is not None:
+            pipeline.judge.close()
 
 
 def _batch_config(args: argparse.Namespace) -> BatchConfig:
@@ -306,31 +324,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
-    from coachloop.pipeline import Pipeline
     from coachloop.report import render_report
-    from coachloop.rubrics import RubricRegistry
 
     paths = [Path(f) for f in args.files]
     if len(paths) > 1 and args.call_id:
         raise ValueError("--call-id names one call; give one file with it")
     requests = [_request(args, path) for path in paths]
-    pipeline = Pipeline(
-        registry=RubricRegistry(args.rubrics or envs.rubrics_dir()),
-        asr=_asr_config(args),
-        batch=_batch_config(args),
-        scoring=ScoringConfig(phrase_threshold=args.phrase_threshold),
-        judge=_judge(args),
-        allow_rubric_paths=True,
-    )
-    try:
+    with _local_pipeline(args) as pipeline:
         if len(requests) == 1:
             docs = [pipeline.score(requests[0])]
         else:
             # Batch mode: every file's speech goes through one scheduler, as
             # concurrent requests to the server would.
             docs = asyncio.run(_score_many(pipeline, requests))
-    finally:
-        _close_judge(pipeline)
     if args.json:
         value: object = docs[0] if len(docs) == 1 else docs
         sys.stdout.write(
@@ -393,21 +399,9 @@ def _calibrate(args: argparse.Namespace) -> int:
     import dataclasses
 
     from coachloop.calibrate import calibrate, render
-    from coachloop.pipeline import Pipeline
-    from coachloop.rubrics import RubricRegistry
 
-    pipeline = Pipeline(
-        registry=RubricRegistry(args.rubrics or envs.rubrics_dir()),
-        asr=_asr_config(args),
-        batch=_batch_config(args),
-        scoring=ScoringConfig(phrase_threshold=args.phrase_threshold),
-        judge=_judge(args),
-        allow_rubric_paths=True,
-    )
-    try:
+    with _local_pipeline(args) as pipeline:
         rows = calibrate(pipeline, args.labels)
-    finally:
-        _close_judge(pipeline)
     if args.json:
         sys.stdout.write(
             msgspec.json.encode([dataclasses.asdict(r) for r in rows]).decode() + "\n"

@@ -10,7 +10,6 @@ import threading
 import time
 from pathlib import Path
 
-import msgspec
 import pytest
 from coachloop.config import JudgeConfig
 from coachloop.demo import make_call
@@ -324,6 +323,7 @@ def test_low_confidence_goes_to_the_manager_and_a_human_answer_rescores(
 
 def test_a_server_with_a_judge_over_rest(mock, tmp_path):
     import httpx
+    from servers import post_judged_call
     from servers import serve as serve_coachloop
 
     script, url = mock
@@ -356,15 +356,7 @@ def test_a_server_with_a_judge_over_rest(mock, tmp_path):
         httpx.post(
             f"{base}/v1/agents", json={"agent_id": "a1", "name": "A", "team_id": "t1"}
         )
-        body = {
-            "call_id": "rest-1",
-            "agent_id": "a1",
-            "rubric": "judged-service",
-            "transcript": msgspec.to_builtins(make_call()),
-        }
-        response = httpx.post(f"{base}/v1/calls", json=body, timeout=60)
-        assert response.status_code == 201, response.text
-        doc = response.json()
+        doc = post_judged_call(base, "rest-1")
         assert doc["models"]["judge"]["model"] == "mock-judge"
         flags = httpx.get(f"{base}/v1/managers/m1/queue").json()["flags"]
         assert [f["kind"] for f in flags] == ["review"]

@@ -28,7 +28,7 @@ from coachloop.judge import Judge, Request, answer_schema, embedded_test_model
 from coachloop.pipeline import CallMetadata, CallRequest, Pipeline
 from coachloop.rubrics import RubricRegistry
 from conftest import FIXTURES
-from servers import serve
+from servers import post_judged_call, serve
 
 pytest.importorskip("vllm")
 GGUF = embedded_test_model()
@@ -218,15 +218,7 @@ def test_the_server_judges_stored_calls_with_vllm(model_dir, tmp_path):
         health = httpx.get(f"{base}/healthz").json()
         assert health["judge"]["backend"] == "vllm"
         assert health["judge"]["model"] == str(model_dir)
-        body = {
-            "call_id": "vllm-1",
-            "agent_id": "a1",
-            "rubric": "judged-service",
-            "transcript": msgspec.to_builtins(make_call()),
-        }
-        response = httpx.post(f"{base}/v1/calls", json=body, timeout=240)
-        assert response.status_code == 201, response.text
-        doc = response.json()
+        doc = post_judged_call(base, "vllm-1", timeout=240)
         assert doc["models"]["judge"]["backend"] == "vllm"
         assert doc["models"]["judge"]["revision"] == "smol-q4"
         judged = [c for c in doc["scorecard"]["criteria"] if c.get("judge")]
